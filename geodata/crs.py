@@ -1,0 +1,24 @@
+"""Coordinate reference systems and the one place coordinates change system."""
+
+from __future__ import annotations
+
+import numpy as np
+from pyproj import Transformer
+
+BNG = "EPSG:27700"
+WGS84 = "EPSG:4326"
+
+_TO_BNG = Transformer.from_crs(WGS84, BNG, always_xy=True)
+_TO_WGS84 = Transformer.from_crs(BNG, WGS84, always_xy=True)
+
+
+def lonlat_to_bng(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Project WGS84 longitude/latitude arrays to British National Grid metres."""
+    x, y = _TO_BNG.transform(np.asarray(lon, float), np.asarray(lat, float))
+    return np.asarray(x), np.asarray(y)
+
+
+def bng_to_lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Project British National Grid metres to WGS84 longitude/latitude arrays."""
+    lon, lat = _TO_WGS84.transform(np.asarray(x, float), np.asarray(y, float))
+    return np.asarray(lon), np.asarray(lat)

@@ -1,0 +1,62 @@
+"""Settings a user can change for hotspot detection, validated once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geodata.disclosure import DEFAULT_THRESHOLD
+from geodata.errors import InputDataError
+
+
+@dataclass(frozen=True)
+class HotspotParams:
+    """Hotspot settings shared by the CLI and the app.
+
+    Attributes
+    ----------
+    cell_size
+        Grid cell side in metres; ``None`` chooses it from the spacing of incidents.
+    alpha
+        False-discovery rate across all cells (Benjamini-Hochberg).
+    permutations
+        Conditional permutations for Gi* pseudo p-values.
+    seed
+        Seed for the permutations, so a rerun gives the same map.
+    min_incidents
+        Below this many incidents the result is "too few incidents to say".
+    threshold
+        Disclosure threshold k: non-zero counts below it are shown as "<k".
+    categories
+        Keep only these incident categories; empty keeps all.
+    """
+
+    cell_size: float | None = None
+    alpha: float = 0.05
+    permutations: int = 999
+    seed: int = 12345
+    min_incidents: int = 30
+    threshold: int = DEFAULT_THRESHOLD
+    categories: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.cell_size is not None and not 25 <= self.cell_size <= 5000:
+            raise InputDataError(
+                f"cell size must be between 25 and 5000 metres; got {self.cell_size:g}. "
+                "Leave it empty to choose it automatically."
+            )
+        if not 0 < self.alpha < 0.5:
+            raise InputDataError(
+                f"alpha (false-discovery rate) must be between 0 and 0.5; got {self.alpha}."
+            )
+        if not 99 <= self.permutations <= 9999:
+            raise InputDataError(
+                f"permutations must be between 99 and 9999; got {self.permutations}."
+            )
+        if not 2 <= self.threshold <= 50:
+            raise InputDataError(
+                f"disclosure threshold must be between 2 and 50; got {self.threshold}."
+            )
+        if self.min_incidents < 10:
+            raise InputDataError(
+                f"minimum incidents must be at least 10; got {self.min_incidents}."
+            )

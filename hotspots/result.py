@@ -1,0 +1,42 @@
+"""The result of hotspot detection: public (already suppressed) tables only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+
+
+@dataclass(frozen=True)
+class HotspotResult:
+    """Cells and hotspot areas with statistics, safe to show or export.
+
+    Attributes
+    ----------
+    cells
+        EPSG:27700 square cells in the study area. Columns: ``cell_id`` (int),
+        ``n`` (str, count with non-zero values below the threshold as "<k"),
+        ``n_shown`` (float, NaN where suppressed), ``gistar`` (z-score),
+        ``p_value`` (two-sided permutation p), ``significant`` (bool, hot or cold
+        after FDR), ``hotspot_id`` (str, "" outside hotspots), polygon geometry.
+    hotspots
+        EPSG:27700 hotspot areas, strongest first. Columns: ``hotspot_id``
+        ("H01"...), ``name`` (nearest named public place), ``incidents`` (str,
+        suppressed), ``incidents_shown`` (float), ``cells`` (int), ``strength``
+        (mean Gi* z of its cells), ``categories`` (str, e.g. "violence 12; drugs <5"),
+        ``peak_day`` (e.g. "Sat"), ``peak_band`` (after school, evening, late night,
+        daytime), ``peak_times`` (str summary), ``label_x``/``label_y`` (metres,
+        the named place's location, never an incident's), polygon geometry.
+    status
+        "ok", or "too_few" when there are too few incidents or counts do not vary.
+    message
+        Plain-words summary for the front doors.
+    choices
+        Automatic choices and parameters used, with units (JSON-serialisable).
+    """
+
+    cells: gpd.GeoDataFrame
+    hotspots: gpd.GeoDataFrame
+    status: str
+    message: str
+    choices: dict = field(default_factory=dict)
