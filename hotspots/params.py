@@ -18,10 +18,6 @@ class HotspotParams:
         Grid cell side in metres; ``None`` chooses it from the spacing of incidents.
     alpha
         False-discovery rate across all cells (Benjamini-Hochberg).
-    permutations
-        Conditional permutations for Gi* pseudo p-values.
-    seed
-        Seed for the permutations, so a rerun gives the same map.
     min_incidents
         Below this many incidents the result is "too few incidents to say".
     threshold
@@ -32,8 +28,6 @@ class HotspotParams:
 
     cell_size: float | None = None
     alpha: float = 0.05
-    permutations: int = 999
-    seed: int = 12345
     min_incidents: int = 30
     threshold: int = DEFAULT_THRESHOLD
     categories: tuple[str, ...] = ()
@@ -41,16 +35,13 @@ class HotspotParams:
     def __post_init__(self) -> None:
         if self.cell_size is not None and not 25 <= self.cell_size <= 5000:
             raise InputDataError(
-                f"cell size must be between 25 and 5000 metres; got {self.cell_size:g}. "
-                "Leave it empty to choose it automatically."
+                "cell size must be between 25 and 5000 metres; got "
+                f"{self.cell_size:g}. Leave it empty to choose it automatically."
             )
         if not 0 < self.alpha < 0.5:
             raise InputDataError(
-                f"alpha (false-discovery rate) must be between 0 and 0.5; got {self.alpha}."
-            )
-        if not 99 <= self.permutations <= 9999:
-            raise InputDataError(
-                f"permutations must be between 99 and 9999; got {self.permutations}."
+                "alpha (false discovery rate) must be between 0 and 0.5; got "
+                f"{self.alpha}."
             )
         if not 2 <= self.threshold <= 50:
             raise InputDataError(

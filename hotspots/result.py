@@ -17,7 +17,7 @@ class HotspotResult:
         EPSG:27700 square cells in the study area. Columns: ``cell_id`` (int),
         ``n`` (str, count with non-zero values below the threshold as "<k"),
         ``n_shown`` (float, NaN where suppressed), ``gistar`` (z-score),
-        ``p_value`` (two-sided permutation p), ``significant`` (bool, hot or cold
+        ``p_value`` (two-sided, FDR-adjusted), ``significant`` (bool, hot or cold
         after FDR), ``hotspot_id`` (str, "" outside hotspots), polygon geometry.
     hotspots
         EPSG:27700 hotspot areas, strongest first. Columns: ``hotspot_id``

@@ -1,0 +1,160 @@
+"""Detect hotspots: grid, Gi* with FDR, hotspot areas, reported choices."""
+
+from __future__ import annotations
+
+import logging
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata.crs import BNG
+from geodata.disclosure import shown_counts, suppress_counts
+from hotspots.areas import build_hotspots, empty_hotspots, label_components
+from hotspots.gistar import gi_star, lattice_weights
+from hotspots.grid import choose_cell_size, make_grid, study_area_m2
+from hotspots.params import HotspotParams
+from hotspots.result import HotspotResult
+
+log = logging.getLogger(__name__)
+
+CELL_COLUMNS = [
+    "cell_id",
+    "n",
+    "n_shown",
+    "gistar",
+    "p_value",
+    "significant",
+    "hotspot_id",
+    "geometry",
+]
+
+
+def _empty_cells() -> gpd.GeoDataFrame:
+    columns = {c: [] for c in CELL_COLUMNS if c != "geometry"}
+    return gpd.GeoDataFrame(pd.DataFrame(columns), geometry=[], crs=BNG)
+
+
+def _too_few(message: str, choices: dict) -> HotspotResult:
+    log.info(message)
+    return HotspotResult(
+        cells=_empty_cells(),
+        hotspots=empty_hotspots(),
+        status="too_few",
+        message=message,
+        choices=choices,
+    )
+
+
+def detect_hotspots(
+    incidents: gpd.GeoDataFrame,
+    params: HotspotParams,
+    *,
+    area: gpd.GeoDataFrame | None = None,
+    places: gpd.GeoDataFrame | None = None,
+) -> HotspotResult:
+    """Find statistically significant concentrations of incidents.
+
+    Parameters
+    ----------
+    incidents
+        Canonical incidents (EPSG:27700) from ``geodata.read_incidents``.
+    params
+        Hotspot settings.
+    area
+        Study-area polygons; without them the data's own extent is used.
+    places
+        Named public places (``name``, Point geometry) used to label hotspots.
+
+    Returns
+    -------
+    HotspotResult
+        Suppressed cells and hotspot areas, status and every automatic choice.
+    """
+    if params.categories:
+        wanted = set(params.categories)
+        incidents = incidents[incidents["category"].astype(str).isin(wanted)]
+    n = len(incidents)
+    choices: dict = {
+        "incidents_analysed": int(n),
+        "categories": list(params.categories) or "all",
+        "alpha_fdr": params.alpha,
+        "correction": "Benjamini-Hochberg false discovery rate across all cells",
+        "p_values": "two-sided, exact for a sum of cells under a negative "
+        "binomial null fitted to the cell counts",
+        "weights": "queen contiguity, binary, cell itself included (Gi*)",
+        "disclosure_threshold": params.threshold,
+    }
+    if n < params.min_incidents:
+        return _too_few(
+            f"Too few incidents to say: {_count_text(n, params.threshold)} "
+            f"incidents, and at least {params.min_incidents} are needed for a sound "
+            "hotspot map. Widen the date range or the categories.",
+            choices,
+        )
+    x = incidents.geometry.x.to_numpy()
+    y = incidents.geometry.y.to_numpy()
+    mask = None if area is None else shapely.union_all(area.geometry.to_numpy())
+    extent_m2 = study_area_m2(x, y, mask)
+    choices["study_area"] = "given polygons" if mask is not None else "data extent"
+    choices["study_area_km2"] = round(extent_m2 / 1e6, 2)
+    if params.cell_size is None:
+        choices.update(choose_cell_size(x, y, extent_m2))
+    else:
+        choices.update(cell_size_m=params.cell_size, cell_size_rule="set by the user")
+    cell = float(choices["cell_size_m"])
+    log.info("cell size %.0f m (%s)", cell, choices["cell_size_rule"])
+
+    grid = make_grid(x, y, cell, mask)
+    counts = grid.counts
+    choices["cells"] = len(counts)
+    if len(counts) < 30 or counts.min() == counts.max():
+        return _too_few(
+            "Too few incidents to say: the counts do not vary enough across the "
+            f"{len(counts)} cells to test for hotspots. Widen the date range or "
+            "the categories.",
+            choices,
+        )
+    weights = lattice_weights(grid.rows, grid.cols)
+    stats = gi_star(counts, weights, alpha=params.alpha)
+    choices.update(stats.model)
+    cells = grid.to_frame()[["cell_id", "geometry"]]
+    labels = label_components(stats.hot, weights)
+    incident_cell = grid.cell_index(x, y)
+    hotspots, cell_hotspot = build_hotspots(
+        cells,
+        labels,
+        stats.z,
+        counts,
+        incidents.reset_index(drop=True),
+        incident_cell,
+        places,
+        params.threshold,
+    )
+    cells = cells.assign(
+        n=suppress_counts(counts, params.threshold).to_numpy(),
+        n_shown=shown_counts(counts, params.threshold).to_numpy(),
+        gistar=np.round(stats.z, 3),
+        p_value=np.round(stats.p_adjusted, 4),
+        significant=stats.hot | stats.cold,
+        hotspot_id=cell_hotspot,
+    )[CELL_COLUMNS]
+    message = (
+        f"{len(hotspots)} hotspot(s) found among {len(counts)} cells of "
+        f"{cell:.0f} m ({choices['cell_size_rule']})."
+        if len(hotspots)
+        else "No statistically significant hotspots: incidents are not more "
+        "concentrated than chance would give at this false discovery rate."
+    )
+    return HotspotResult(
+        cells=cells,
+        hotspots=hotspots,
+        status="ok",
+        message=message,
+        choices=choices,
+    )
+
+
+def _count_text(n: int, threshold: int) -> str:
+    return str(suppress_counts(np.array([n]), threshold).iloc[0])
