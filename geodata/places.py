@@ -17,9 +17,9 @@ _PLACES_CSV = Path(__file__).with_name("data") / "swansea_places.csv"
 def _swansea_places() -> gpd.GeoDataFrame:
     table = pd.read_csv(_PLACES_CSV)
     points = gpd.points_from_xy(table["longitude"], table["latitude"], crs=WGS84)
-    return gpd.GeoDataFrame(
-        table[["name", "kind"]], geometry=points, crs=WGS84
-    ).to_crs(BNG)
+    return gpd.GeoDataFrame(table[["name", "kind"]], geometry=points, crs=WGS84).to_crs(
+        BNG
+    )
 
 
 def load_places() -> gpd.GeoDataFrame:

@@ -18,9 +18,10 @@ log = logging.getLogger(__name__)
 
 MIN_CELL_M = 100.0
 MAX_CELL_M = 1000.0
-# Cells within this many cells of an incident form the study area when no
-# polygons are given, so the sea and empty land around the data are not tested.
-EXTENT_MARGIN_CELLS = 2
+# Without polygons the study area is the cells inside the incidents' convex hull
+# that are within this many cells of an incident: the sea and empty land around
+# the data are not tested, and no ring of empty cells makes the inside look hot.
+EXTENT_MARGIN_CELLS = 1
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ def make_grid(
     """Count points on a square grid over the study area.
 
     With ``area`` the study area is the cells whose centre lies in it; without, it
-    is the cells within two cells of any incident (the data's own extent).
+    is the data's own extent: cells whose centre lies in the incidents' convex
+    hull (grown by half a cell) and within one cell of an incident.
     """
     x = np.asarray(x, float)
     y = np.asarray(y, float)
@@ -139,17 +141,20 @@ def make_grid(
     counts = np.bincount(row[ok] * n_cols + col[ok], minlength=n_rows * n_cols).reshape(
         n_rows, n_cols
     )
+    rr, cc = np.mgrid[0:n_rows, 0:n_cols]
+    cx = x0 + (cc.ravel() + 0.5) * cell_size
+    cy = y0 + (rr.ravel() + 0.5) * cell_size
     if area is not None:
-        rr, cc = np.mgrid[0:n_rows, 0:n_cols]
-        cx = x0 + (cc.ravel() + 0.5) * cell_size
-        cy = y0 + (rr.ravel() + 0.5) * cell_size
         keep = shapely.contains_xy(area, cx, cy).reshape(n_rows, n_cols)
     else:
-        keep = ndimage.binary_dilation(
+        hull = shapely.convex_hull(shapely.multipoints(np.column_stack([x, y])))
+        hull = shapely.buffer(hull, cell_size / 2)
+        near = ndimage.binary_dilation(
             counts > 0,
             structure=np.ones((3, 3), bool),
             iterations=EXTENT_MARGIN_CELLS,
         )
+        keep = near & shapely.contains_xy(hull, cx, cy).reshape(n_rows, n_cols)
     rows, cols = np.nonzero(keep)
     return Grid(
         cell_size=float(cell_size),

@@ -17,7 +17,7 @@ def time_band(when: pd.Series, has_time: pd.Series) -> pd.Series:
     without a time get no band (NA).
     """
     hour = when.dt.hour.to_numpy()
-    weekday = when.dt.dayofweek.to_numpy()
+    weekday = when.dt.day_of_week.to_numpy()
     band = np.full(len(when), "daytime", dtype=object)
     band[(hour >= 15) & (hour < 18) & (weekday < 5)] = "after school"
     band[(hour >= 18) & (hour < 22)] = "evening"
@@ -42,7 +42,7 @@ def peak_times(
     """
     band = time_band(when, has_time)
     night_shift = (band == "late night") & (when.dt.hour < 6)
-    day = when.dt.dayofweek.to_numpy() - night_shift.to_numpy(bool).astype(int)
+    day = when.dt.day_of_week.to_numpy() - night_shift.to_numpy(bool).astype(int)
     day = np.mod(day, 7)
     frame = pd.DataFrame({"group": group, "day": day, "band": band.to_numpy()})
     day_counts = (
