@@ -1,0 +1,121 @@
+"""The command line: demo, hotspots and plan, with clean user errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from cli import main
+from pipeline import PLAN_OUTPUTS
+
+
+def _header(path) -> list[str]:
+    with open(path, encoding="utf-8-sig") as f:
+        return next(csv.reader(f))
+
+
+def test_demo_is_deterministic(demo_dir, tmp_path):
+    """Two runs with the same seed write identical bytes; another seed differs."""
+    assert main(["demo", "--out", str(tmp_path / "a")]) == 0
+    assert main(["demo", "--out", str(tmp_path / "b"), "--seed", "8"]) == 0
+    for name in ("incidents.csv", "workers.csv", "area.geojson"):
+        assert (tmp_path / "a" / name).read_bytes() == (demo_dir / name).read_bytes()
+    assert (tmp_path / "b" / "incidents.csv").read_bytes() != (
+        demo_dir / "incidents.csv"
+    ).read_bytes()
+
+
+def test_hotspots_writes_its_four_outputs(demo_dir, tmp_path):
+    """`hotspots` writes GeoJSON, CSV, cells and a report with the choices made."""
+    out = tmp_path / "hot"
+    code = main(
+        ["hotspots", "--incidents", str(demo_dir / "incidents.csv"), "--out", str(out)]
+    )
+    assert code == 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["status"] == "ok"
+    assert report["hotspots"] >= 3
+    assert report["parameters"]["cell_size_m"] > 0
+    assert report["files"][0]["rows_read"] == report["files"][0]["rows_kept"]
+    assert "hotspot_id" in _header(out / "hotspots.csv")
+    cells = json.loads((out / "cells.geojson").read_text())
+    assert cells["type"] == "FeatureCollection"
+    assert {"n", "gistar", "p_value", "significant"} <= set(
+        cells["features"][0]["properties"]
+    )
+
+
+def test_category_filter_and_area(demo_dir, tmp_path):
+    """--category narrows the analysis; --area drops and counts outside rows."""
+    out = tmp_path / "violence"
+    code = main(
+        [
+            "hotspots",
+            "--incidents", str(demo_dir / "incidents.csv"),
+            "--category", "Violence",
+            "--area", str(demo_dir / "area.geojson"),
+            "--out", str(out),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["parameters"]["categories"] == ["violence"]
+    assert report["parameters"]["incidents_analysed"] < report["files"][0]["rows_kept"]
+
+
+def test_plan_writes_every_output_with_documented_columns(plan_dir):
+    """`plan` writes all nine outputs; rota and gaps carry the documented columns."""
+    for name in PLAN_OUTPUTS:
+        assert (plan_dir / name).stat().st_size > 0, name
+    assert {
+        "session_id", "date", "start", "end", "hotspot_id", "hotspot_name",
+        "workers", "priority",
+    } <= set(_header(plan_dir / "rota.csv"))  # fmt: skip
+    assert {
+        "hotspot_id", "category", "nearest_service", "distance_m", "walk_minutes"
+    } <= set(_header(plan_dir / "gaps.csv"))  # fmt: skip
+    assert (plan_dir / "rota.ics").read_text().startswith("BEGIN:VCALENDAR")
+    html = (plan_dir / "panel_pack.html").read_text()
+    assert "<svg" in html
+    assert "H01" in html
+
+
+def test_plan_rota_pairs_include_a_lead(plan_dir, demo_dir):
+    """Every staffed session has exactly two workers, at least one of them a lead."""
+    with open(demo_dir / "workers.csv", encoding="utf-8") as f:
+        leads = {r["worker"] for r in csv.DictReader(f) if r["lead"] == "yes"}
+    with open(plan_dir / "rota.csv", encoding="utf-8-sig") as f:
+        rows = [r for r in csv.DictReader(f) if r["workers"]]
+    assert rows
+    for row in rows:
+        pair = row["workers"].split(";")
+        assert len(pair) == 2
+        assert set(pair) & leads
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("date,category,place\n2025-01-01,violence,Kingsway\n", "no location columns"),
+        ("date,category,Name,lat,lon\n2025-01-01,x,Al,51.6,-3.9\n", "personal data"),
+    ],
+)
+def test_user_errors_are_one_line_and_exit_2(tmp_path, capsys, content, message):
+    """A bad file gives exit code 2 and one short message, never a traceback."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content)
+    code = main(["hotspots", "--incidents", str(bad), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_missing_file_is_a_user_error(tmp_path, capsys):
+    """A path that does not exist is named in the message."""
+    code = main(["hotspots", "--incidents", "nope.csv", "--out", str(tmp_path)])
+    assert code == 2
+    assert "nope.csv: no such file" in capsys.readouterr().err

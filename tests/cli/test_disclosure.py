@@ -1,0 +1,66 @@
+"""No plan output carries an incident's location or a count below the threshold."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import re
+
+import pytest
+
+from geodata.disclosure import DEFAULT_THRESHOLD
+from pipeline import PLAN_OUTPUTS
+
+COUNT = re.compile(r"^(<\d+|\d+)$")
+
+
+def _incident_locations(demo_dir) -> set[tuple[float, float]]:
+    """Incident (lat, lon) pairs rounded to 6 dp (about 10 cm)."""
+    with open(demo_dir / "incidents.csv", encoding="utf-8") as f:
+        return {
+            (round(float(r["latitude"]), 6), round(float(r["longitude"]), 6))
+            for r in csv.DictReader(f)
+        }
+
+
+def _safe_count(text: str) -> bool:
+    if text.startswith("<"):
+        return text == f"<{DEFAULT_THRESHOLD}"
+    value = int(text)
+    return value == 0 or value >= DEFAULT_THRESHOLD
+
+
+@pytest.fixture(scope="module")
+def outputs(plan_dir) -> dict[str, str]:
+    return {
+        name: (plan_dir / name).read_text(encoding="utf-8-sig") for name in PLAN_OUTPUTS
+    }
+
+
+def test_no_output_contains_an_incident_coordinate(outputs, demo_dir):
+    """No incident's location appears, as a lat/lon or lon/lat pair, in any output."""
+    locations = _incident_locations(demo_dir)
+    numbers = re.compile(r"-?\d+\.\d{4,}")
+    for name, text in outputs.items():
+        values = [round(float(v), 6) for v in numbers.findall(text)]
+        pairs = set(itertools.pairwise(values))
+        pairs |= {(b, a) for a, b in pairs}
+        leaked = pairs & locations
+        assert not leaked, f"{name} carries incident locations {sorted(leaked)[:3]}"
+
+
+def test_cell_and_hotspot_counts_respect_the_threshold(outputs):
+    """Every count in cells and hotspots is 0, '<5' or at least 5."""
+    cells = json.loads(outputs["cells.geojson"])
+    for feature in cells["features"]:
+        assert _safe_count(feature["properties"]["n"])
+        shown = feature["properties"].get("n_shown")
+        assert shown is None or shown == 0 or shown >= DEFAULT_THRESHOLD
+    table = list(csv.DictReader(io.StringIO(outputs["hotspots.csv"])))
+    assert table
+    for row in table:
+        assert _safe_count(row["incidents"])
+        for part in row["categories"].split("; "):
+            assert _safe_count(part.rsplit(" ", 1)[1])
