@@ -82,13 +82,17 @@ def _require(table: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
         )
 
 
-def _parse_when(table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Return (datetime, has_time) from ``date`` and optional ``time`` columns."""
+def _parse_when(table: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Return (datetime, has_day, has_time) from ``date`` and optional ``time``.
+
+    A police.uk-style month ("2019-01") has neither a day nor a time.
+    """
     raw = table["date"].astype(str).str.strip()
     when = pd.to_datetime(raw, format="ISO8601", errors="coerce")
     retry = when.isna() & (raw != "")
     if retry.any():
         when[retry] = pd.to_datetime(raw[retry], dayfirst=True, errors="coerce")
+    has_day = ~raw.str.fullmatch(r"\d{4}-\d{1,2}")
     has_time = raw.str.contains(":", regex=False)
     if "time" in table.columns:
         clock = table["time"].astype(str).str.strip()
@@ -97,7 +101,7 @@ def _parse_when(table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         offset = pd.to_timedelta(parsed.dt.hour * 60 + parsed.dt.minute, unit="min")
         when = when.where(~given, when.dt.normalize() + offset)
         has_time = has_time | given
-    return when, has_time
+    return when, has_day, has_time & has_day
 
 
 def _points_frame(
@@ -146,12 +150,16 @@ def _read_events(
     needed = ["date", "category"] if kind == "incidents" else ["date"]
     _require(table, name, needed)
     report = FileReport(file=name, kind=kind, rows_read=len(table))
-    when, has_time = _parse_when(table)
+    when, has_day, has_time = _parse_when(table)
     keep = np.ones(len(table), bool)
     undated = when.isna().to_numpy()
     report.drop("unparseable date", undated)
     keep &= ~undated
-    columns: dict[str, pd.Series] = {"when": when, "has_time": has_time}
+    columns: dict[str, pd.Series] = {
+        "when": when,
+        "has_day": has_day,
+        "has_time": has_time,
+    }
     if kind == "incidents":
         category = table["category"].astype(str).str.strip().str.lower()
         blank = (category == "").to_numpy()
@@ -209,8 +217,8 @@ def _read_many(
 
 def _empty(kind: str) -> gpd.GeoDataFrame:
     cols = {
-        "incidents": ["when", "has_time", "category", "source"],
-        "contacts": ["when", "has_time", "young_people"],
+        "incidents": ["when", "has_day", "has_time", "category", "source"],
+        "contacts": ["when", "has_day", "has_time", "young_people"],
     }[kind]
     return gpd.GeoDataFrame(pd.DataFrame({c: [] for c in cols}), geometry=[], crs=BNG)
 
@@ -223,7 +231,8 @@ def read_incidents(
     Returns
     -------
     GeoDataFrame, list of FileReport
-        Columns ``when`` (datetime), ``has_time`` (bool), ``category``
+        Columns ``when`` (datetime), ``has_day`` (bool, False for month-only
+        dates), ``has_time`` (bool), ``category``
         (lower-case categorical), ``source`` (categorical), Point ``geometry``;
         CRS EPSG:27700. One report per file.
     """
@@ -233,7 +242,7 @@ def read_incidents(
 def read_contacts(
     sources: Sequence[Source], *, area: gpd.GeoDataFrame | None = None
 ) -> tuple[gpd.GeoDataFrame, list[FileReport]]:
-    """Read outreach-contact files: ``when``, ``has_time``, ``young_people``, Point."""
+    """Read outreach contacts: ``when``, ``has_day``, ``has_time``, ``young_people``."""
     return _read_many(sources, "contacts", area)
 
 

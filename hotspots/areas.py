@@ -135,6 +135,7 @@ def build_hotspots(
     profile = peak_times(
         inc_group[member],
         incidents["when"][member],
+        incidents["has_day"][member],
         incidents["has_time"][member],
         n_groups,
     )

@@ -27,13 +27,21 @@ def time_band(when: pd.Series, has_time: pd.Series) -> pd.Series:
     return out
 
 
+UNKNOWN = "unknown"
+
+
 def peak_times(
-    group: np.ndarray, when: pd.Series, has_time: pd.Series, n_groups: int
+    group: np.ndarray,
+    when: pd.Series,
+    has_day: pd.Series,
+    has_time: pd.Series,
+    n_groups: int,
 ) -> pd.DataFrame:
     """Return each group's peak day, peak band and a short summary.
 
     Late-night incidents after midnight count towards the evening before, since
-    that is the night a team would go out.
+    that is the night a team would go out. Records with only a month (police.uk)
+    count for neither; a group with no day or no time says "unknown".
 
     Returns
     -------
@@ -46,7 +54,8 @@ def peak_times(
     day = np.mod(day, 7)
     frame = pd.DataFrame({"group": group, "day": day, "band": band.to_numpy()})
     day_counts = (
-        frame.groupby(["group", "day"])
+        frame[has_day.to_numpy(bool)]
+        .groupby(["group", "day"])
         .size()
         .unstack(fill_value=0)
         .reindex(index=range(n_groups), columns=range(7), fill_value=0)
@@ -64,15 +73,22 @@ def peak_times(
     top = day_counts.to_numpy()[np.arange(n_groups), order[:, 0]]
     second = day_counts.to_numpy()[np.arange(n_groups), order[:, 1]]
     peak_band = np.array(BANDS, dtype=object)[band_counts.to_numpy().argmax(axis=1)]
+    peak_band[band_counts.to_numpy().sum(axis=1) == 0] = UNKNOWN
+    peak_day = np.array(DAYS, dtype=object)[peak_day_idx]
+    peak_day[top == 0] = UNKNOWN
     summary = []
     for i in range(n_groups):
-        days = [DAYS[order[i, 0]]]
+        if top[i] == 0 and peak_band[i] == UNKNOWN:
+            summary.append("times unknown (dates without day or time)")
+            continue
+        days = [DAYS[order[i, 0]]] if top[i] else []
         if top[i] and second[i] >= 0.8 * top[i]:
             days = [DAYS[d] for d in sorted(order[i, :2])]
-        summary.append(f"{'/'.join(days)} {peak_band[i]}")
+        band_text = "" if peak_band[i] == UNKNOWN else peak_band[i]
+        summary.append(" ".join(p for p in ("/".join(days), band_text) if p))
     return pd.DataFrame(
         {
-            "peak_day": [DAYS[d] for d in peak_day_idx],
+            "peak_day": peak_day,
             "peak_band": peak_band,
             "peak_times": summary,
         }

@@ -24,8 +24,9 @@ class HotspotResult:
         ("H01"...), ``name`` (nearest named public place), ``incidents`` (str,
         suppressed), ``incidents_shown`` (float), ``cells`` (int), ``strength``
         (mean Gi* z of its cells), ``categories`` (str, e.g. "violence 12; drugs <5"),
-        ``peak_day`` (e.g. "Sat"), ``peak_band`` (after school, evening, late night,
-        daytime), ``peak_times`` (str summary), ``label_x``/``label_y`` (metres,
+        ``peak_day`` (e.g. "Sat", or "unknown"), ``peak_band`` (after school,
+        evening, late night, daytime, or "unknown" when no record has a time),
+        ``peak_times`` (str summary), ``label_x``/``label_y`` (metres,
         the named place's location, never an incident's), polygon geometry.
     status
         "ok", or "too_few" when there are too few incidents or counts do not vary.

@@ -20,6 +20,7 @@ def _frame(x: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> gpd.GeoDat
     frame = pd.DataFrame(
         {
             "when": pd.to_datetime(start + minutes),
+            "has_day": np.ones(n, bool),
             "has_time": np.ones(n, bool),
             "category": pd.Categorical(rng.choice(["violence", "drugs"], n)),
             "source": pd.Categorical(np.full(n, "simulated")),

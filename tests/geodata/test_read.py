@@ -27,7 +27,14 @@ def test_reads_lat_lon_to_british_national_grid():
     """WGS84 rows come out in EPSG:27700 with the canonical columns."""
     frame, reports = read_incidents([("inc.csv", GOOD)])
     assert frame.crs == BNG
-    assert list(frame.columns) == ["when", "has_time", "category", "source", "geometry"]
+    assert list(frame.columns) == [
+        "when",
+        "has_day",
+        "has_time",
+        "category",
+        "source",
+        "geometry",
+    ]
     assert frame["category"].tolist() == ["violence", "drugs"]
     assert frame["source"].tolist() == ["police", "inc.csv"]
     assert frame["has_time"].tolist() == [True, False]
@@ -46,6 +53,19 @@ def test_easting_northing_and_synonyms_and_uk_dates():
     assert frame["when"].iloc[0].isoformat() == "2025-12-25T21:30:00"
     assert frame["category"].iloc[0] == "weapon"
     assert frame.geometry.x.iloc[0] == pytest.approx(265500)
+
+
+def test_police_uk_month_has_neither_day_nor_time():
+    """A police.uk 'Month' (2019-01) is the 1st of the month with no day or time."""
+    data = _csv(
+        "Crime ID,Month,Reported by,Longitude,Latitude,Crime type\n"
+        "abc,2019-01,South Wales Police,-3.94,51.62,Drugs\n"
+    )
+    frame, _ = read_incidents([("2019-01-south-wales-street.csv", data)])
+    assert frame["when"].iloc[0].isoformat() == "2019-01-01T00:00:00"
+    assert not frame["has_day"].iloc[0]
+    assert not frame["has_time"].iloc[0]
+    assert frame["source"].iloc[0] == "South Wales Police"
 
 
 def test_windows_1252_file_is_read():

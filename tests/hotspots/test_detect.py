@@ -114,3 +114,15 @@ def test_bad_settings_are_refused(kwargs, message):
 
     with pytest.raises(InputDataError, match=message):
         HotspotParams(**kwargs)
+
+
+def test_month_only_dates_give_unknown_peak_times():
+    """With no day or time known, peaks say 'unknown' rather than a made-up Sat."""
+    incidents = planted_incidents(1500, CENTRES, 40, seed=1)
+    incidents["has_day"] = False
+    incidents["has_time"] = False
+    result = detect_hotspots(incidents, HotspotParams(), area=study_square())
+    assert len(result.hotspots) >= 1
+    assert set(result.hotspots["peak_day"]) == {"unknown"}
+    assert set(result.hotspots["peak_band"]) == {"unknown"}
+    assert result.hotspots["peak_times"].str.startswith("times unknown").all()

@@ -1,0 +1,154 @@
+"""Export bytes for spreadsheets (CSV) and GIS or web maps (GeoJSON)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import unicodedata
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from geopandas.array import GeometryDtype
+from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype
+from shapely.geometry import mapping
+
+from geodata.crs import WGS84
+
+# OWASP "CSV injection": a cell starting with one of these may run as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_COORD_DP = 6
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
+
+
+def _neutralise(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """Return a table as CSV bytes that Excel opens safely.
+
+    UTF-8 with a byte-order mark (so Excel shows ŵ and ŷ), CRLF line ends, no
+    index. Every text cell (and header) starting with ``=``, ``+``, ``-``, ``@``,
+    tab or carriage return is prefixed with ``'`` so no spreadsheet runs it as a
+    formula; numeric columns are written unchanged. Geometry columns are left out
+    (use :func:`geojson_bytes` for shapes).
+
+    Parameters
+    ----------
+    df
+        Table to export.
+
+    Returns
+    -------
+    bytes
+        The CSV file's content.
+    """
+    table = pd.DataFrame(df).copy()
+    table = table.drop(
+        columns=[c for c in table.columns if isinstance(table[c].dtype, GeometryDtype)]
+    )
+    for column in table.columns:
+        kind = table[column].dtype
+        if not (is_numeric_dtype(kind) or is_datetime64_any_dtype(kind)):
+            table[column] = table[column].astype(object).map(_neutralise)
+    table.columns = [_neutralise(str(c)) for c in table.columns]
+    text = table.to_csv(index=False, lineterminator="\r\n")
+    return text.encode("utf-8-sig")
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
+    """Return a GeoDataFrame as an RFC 7946 GeoJSON FeatureCollection.
+
+    Reprojected to EPSG:4326 (longitude, latitude), coordinates rounded to 6 decimal
+    places (about 0.1 m), polygon exteriors anticlockwise; the same input always
+    gives the same bytes.
+
+    Parameters
+    ----------
+    gdf
+        Layer to export; it must have a CRS.
+
+    Returns
+    -------
+    bytes
+        UTF-8 GeoJSON.
+    """
+    if gdf.crs is None:
+        raise ValueError("geojson_bytes: the layer has no CRS to reproject from.")
+    layer = gdf.to_crs(WGS84)
+    geoms = shapely.orient_polygons(layer.geometry.to_numpy(), exterior_cw=False)
+    geoms = shapely.transform(geoms, lambda xy: np.round(xy, _COORD_DP))
+    columns = [c for c in layer.columns if c != layer.geometry.name]
+    records = layer[columns].astype(object).to_numpy().tolist()
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                str(c): _json_value(v) for c, v in zip(columns, row, strict=True)
+            },
+            "geometry": None if geom is None or geom.is_empty else mapping(geom),
+        }
+        for row, geom in zip(records, geoms, strict=True)
+    ]
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(
+        collection, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def safe_filename(name: str, *, default: str = "export") -> str:
+    """Return ``name`` as a portable file name (ASCII letters, digits, ``.-_``).
+
+    Accents are dropped ("Gŵyl" becomes "Gwyl"), anything else becomes ``-``, and
+    the result is at most 100 characters; ``default`` is used if nothing is left.
+
+    Parameters
+    ----------
+    name
+        Wanted file name, e.g. "Panel pack 14/04/2026.html".
+    default
+        Name used when ``name`` has no usable characters.
+
+    Returns
+    -------
+    str
+        A file name that is safe on Windows, macOS and Linux.
+    """
+    ascii_name = (
+        unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    )
+    clean = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name)
+    clean = re.sub(r"-{2,}", "-", clean).strip(".-_ ")[:100].rstrip(".-_ ")
+    if not clean:
+        clean = default
+    if clean.split(".")[0].upper() in _WINDOWS_RESERVED:
+        clean = "_" + clean
+    return clean

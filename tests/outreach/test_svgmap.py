@@ -1,0 +1,70 @@
+"""Tests for outreach.svgmap: the hand-drawn SVG map for the panel pack."""
+
+from __future__ import annotations
+
+import re
+
+import geopandas as gpd
+from shapely import Point, box
+
+from outreach.svgmap import render_map_svg
+
+
+def _frames() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """One hotspot square in BNG and one significant hot cell inside it."""
+    hotspots = gpd.GeoDataFrame(
+        {"hotspot_id": ["H01"]},
+        geometry=[box(265000, 193000, 266000, 194000)],
+        crs="EPSG:27700",
+    )
+    cells = gpd.GeoDataFrame(
+        {"gistar": [3.0, 0.5], "significant": [True, False]},
+        geometry=[
+            box(265000, 193000, 265250, 193250),
+            box(265250, 193000, 265500, 193250),
+        ],
+        crs="EPSG:27700",
+    )
+    return hotspots, cells
+
+
+def test_north_is_up():
+    """A service further north is drawn higher (smaller SVG y): y is flipped."""
+    hotspots, cells = _frames()
+    services = gpd.GeoDataFrame(
+        {"name": ["South", "North"]},
+        geometry=[Point(265500, 193100), Point(265500, 193900)],
+        crs="EPSG:27700",
+    )
+    svg = render_map_svg(hotspots=hotspots, cells=cells, services=services)
+    tips = re.findall(r'<path class="service" d="M([\d.-]+),([\d.-]+) ', svg)
+    assert len(tips) == 2 + 1  # two service triangles and the legend's triangle
+    (sx, south), (nx, north) = [(float(x), float(y)) for x, y in tips[:2]]
+    assert sx == nx
+    assert north < south
+
+
+def test_only_significant_cells_are_shaded_with_a_pattern():
+    """The significant cell gets a hatch pattern; the other is not drawn."""
+    hotspots, cells = _frames()
+    svg = render_map_svg(hotspots=hotspots, cells=cells)
+    assert svg.count('fill="url(#pat-hot-strong)"') == 2  # map and legend
+    assert svg.count('fill="url(#pat-hot)"') == 1  # legend only
+
+
+def test_legend_scale_and_north_arrow():
+    """Legend entries, a scale bar label and the N of the north arrow."""
+    hotspots, cells = _frames()
+    svg = render_map_svg(hotspots=hotspots, cells=cells)
+    for label in ("Hotspot area", "Service (triangle)", "Community space (square)"):
+        assert label in svg
+    assert re.search(r">(?:100|200|250) m</text>", svg)
+    assert '<g class="north">' in svg
+    assert ">H01</text>" in svg
+
+
+def test_nothing_to_draw():
+    """Empty layers give a small SVG that says so instead of failing."""
+    empty = gpd.GeoDataFrame({"hotspot_id": []}, geometry=[], crs="EPSG:27700")
+    svg = render_map_svg(hotspots=empty, cells=empty)
+    assert "No map" in svg
