@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import warnings
 from pathlib import PurePath
 
 import geopandas as gpd
@@ -108,7 +109,10 @@ def _read_text(name: str, data: bytes) -> pd.DataFrame:
 
 def _read_geo(name: str, data: bytes) -> gpd.GeoDataFrame:
     try:
-        frame = gpd.read_file(io.BytesIO(data))
+        with warnings.catch_warnings():
+            # GDAL notes that in-memory bytes have no .gpkg extension; harmless.
+            warnings.filterwarnings("ignore", "File /vsimem/", RuntimeWarning)
+            frame = gpd.read_file(io.BytesIO(data))
     except Exception as exc:  # pyogrio raises several types for broken files
         raise InputDataError(
             f"{name}: could not read it as GeoJSON or GeoPackage ({exc}). "

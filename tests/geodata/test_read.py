@@ -234,3 +234,20 @@ def test_contacts_and_services():
         ["Hub", "mental health", "Mo-Fr 09:00-17:00"]
     ]
     assert np.isfinite(services.geometry.x).all()
+
+
+def test_geopackage_layer_in_bng_is_read(tmp_path):
+    """A GeoPackage in EPSG:27700 (as council GIS exports) reads without change."""
+    import geopandas as gpd
+    from shapely import Point
+
+    layer = gpd.GeoDataFrame(
+        {"date": ["2026-03-01"], "category": ["Drugs"]},
+        geometry=[Point(265500, 193000)],
+        crs=BNG,
+    )
+    path = tmp_path / "council.gpkg"
+    layer.to_file(path, layer="incidents", driver="GPKG")
+    frame, _ = read_incidents([("council.gpkg", path.read_bytes())])
+    assert frame.geometry.x.iloc[0] == pytest.approx(265500)
+    assert frame["category"].iloc[0] == "drugs"
