@@ -65,6 +65,12 @@ def _add_hotspot_arguments(parser: argparse.ArgumentParser) -> None:
         help="grid cell side in metres (default: chosen from the data)",
     )
     parser.add_argument(
+        "--units",
+        choices=("square", "hex", "areas"),
+        default="square",
+        help="square cells, equal-area hexagons, or the --area polygons themselves",
+    )
+    parser.add_argument(
         "--alpha", type=float, default=0.05, help="false discovery rate (default 0.05)"
     )
     parser.add_argument(
@@ -129,6 +135,7 @@ def _run(args: argparse.Namespace) -> None:
         cell_size=args.cell_size,
         alpha=args.alpha,
         threshold=args.threshold,
+        units=args.units,
         categories=tuple(c.strip().lower() for c in args.category),
     )
     area = _read_sources([args.area])[0] if args.area else None

@@ -11,11 +11,13 @@ import shapely
 
 from geodata.crs import BNG
 from geodata.disclosure import shown_counts, suppress_counts
+from geodata.errors import InputDataError
 from hotspots.areas import build_hotspots, empty_hotspots, label_components
-from hotspots.gistar import gi_star, lattice_weights
-from hotspots.grid import choose_cell_size, make_grid, study_area_m2
+from hotspots.gistar import gi_star
+from hotspots.grid import choose_cell_size, study_area_m2
 from hotspots.params import HotspotParams
 from hotspots.result import HotspotResult
+from hotspots.units import Units, area_units, hex_units, square_units
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +85,6 @@ def detect_hotspots(
         "correction": "Benjamini-Hochberg false discovery rate across all cells",
         "p_values": "two-sided, exact for a sum of cells under a negative "
         "binomial null fitted to the cell counts",
-        "weights": "queen contiguity, binary, cell itself included (Gi*)",
         "disclosure_threshold": params.threshold,
     }
     if n < params.min_incidents:
@@ -96,39 +97,33 @@ def detect_hotspots(
     x = incidents.geometry.x.to_numpy()
     y = incidents.geometry.y.to_numpy()
     mask = None if area is None else shapely.union_all(area.geometry.to_numpy())
-    extent_m2 = study_area_m2(x, y, mask)
-    choices["study_area"] = "given polygons" if mask is not None else "data extent"
-    choices["study_area_km2"] = round(extent_m2 / 1e6, 2)
-    if params.cell_size is None:
-        choices.update(choose_cell_size(x, y, extent_m2))
-    else:
-        choices.update(cell_size_m=params.cell_size, cell_size_rule="set by the user")
-    cell = float(choices["cell_size_m"])
-    log.info("cell size %.0f m (%s)", cell, choices["cell_size_rule"])
-
-    grid = make_grid(x, y, cell, mask)
-    counts = grid.counts
+    units = _make_units(x, y, mask, area, params, choices)
+    counts = units.counts
     choices["cells"] = len(counts)
+    choices["weights"] = {
+        "square": "queen contiguity (8 neighbours), binary, cell itself included",
+        "hex": "6 touching hexagons, binary, hexagon itself included",
+        "areas": "areas sharing a border or corner, binary, area itself included",
+    }[units.kind]
+    choices["incidents_outside_units"] = int((units.incident_unit < 0).sum())
     if len(counts) < 30 or counts.min() == counts.max():
         return _too_few(
             "Too few incidents to say: the counts do not vary enough across the "
-            f"{len(counts)} cells to test for hotspots. Widen the date range or "
+            f"{len(counts)} units to test for hotspots. Widen the date range or "
             "the categories.",
             choices,
         )
-    weights = lattice_weights(grid.rows, grid.cols)
-    stats = gi_star(counts, weights, alpha=params.alpha)
+    stats = gi_star(counts, units.weights, alpha=params.alpha)
     choices.update(stats.model)
-    cells = grid.to_frame()[["cell_id", "geometry"]]
-    labels = label_components(stats.hot, weights)
-    incident_cell = grid.cell_index(x, y)
+    cells = units.frame()
+    labels = label_components(stats.hot, units.weights)
     hotspots, cell_hotspot = build_hotspots(
         cells,
         labels,
         stats.z,
         counts,
         incidents.reset_index(drop=True),
-        incident_cell,
+        units.incident_unit,
         places,
         params.threshold,
     )
@@ -140,9 +135,13 @@ def detect_hotspots(
         significant=stats.hot | stats.cold,
         hotspot_id=cell_hotspot,
     )[CELL_COLUMNS]
+    unit_text = {
+        "square": f"square cells of {choices.get('cell_size_m', 0):.0f} m",
+        "hex": f"hexagons of {choices.get('cell_size_m', 0):.0f} m (equal area)",
+        "areas": "your areas",
+    }[params.units]
     message = (
-        f"{len(hotspots)} hotspot(s) found among {len(counts)} cells of "
-        f"{cell:.0f} m ({choices['cell_size_rule']})."
+        f"{len(hotspots)} hotspot(s) found among {len(counts)} {unit_text}."
         if len(hotspots)
         else "No statistically significant hotspots: incidents are not more "
         "concentrated than chance would give at this false discovery rate."
@@ -154,6 +153,37 @@ def detect_hotspots(
         message=message,
         choices=choices,
     )
+
+
+def _make_units(
+    x: np.ndarray,
+    y: np.ndarray,
+    mask: shapely.Geometry | None,
+    area: gpd.GeoDataFrame | None,
+    params: HotspotParams,
+    choices: dict,
+) -> Units:
+    """Build the units the user chose and record the automatic choices."""
+    choices["units"] = params.units
+    if params.units == "areas":
+        if area is None:
+            raise InputDataError(
+                "units 'areas' needs area polygons (such as LSOAs or wards): give "
+                "them as the study area, or choose square or hex units."
+            )
+        choices["study_area"] = "given polygons (each one a unit)"
+        return area_units(x, y, area)
+    extent_m2 = study_area_m2(x, y, mask)
+    choices["study_area"] = "given polygons" if mask is not None else "data extent"
+    choices["study_area_km2"] = round(extent_m2 / 1e6, 2)
+    if params.cell_size is None:
+        choices.update(choose_cell_size(x, y, extent_m2))
+    else:
+        choices.update(cell_size_m=params.cell_size, cell_size_rule="set by the user")
+    size = float(choices["cell_size_m"])
+    log.info("cell size %.0f m (%s)", size, choices["cell_size_rule"])
+    build = square_units if params.units == "square" else hex_units
+    return build(x, y, size, mask)
 
 
 def _count_text(n: int, threshold: int) -> str:

@@ -24,6 +24,9 @@ class HotspotParams:
         Disclosure threshold k: non-zero counts below it are shown as "<k".
     categories
         Keep only these incident categories; empty keeps all.
+    units
+        "square" cells, "hex" (hexagons of equal area) or "areas" (the study-area
+        polygons themselves, e.g. LSOAs or wards).
     """
 
     cell_size: float | None = None
@@ -31,6 +34,7 @@ class HotspotParams:
     min_incidents: int = 30
     threshold: int = DEFAULT_THRESHOLD
     categories: tuple[str, ...] = ()
+    units: str = "square"
 
     def __post_init__(self) -> None:
         if self.cell_size is not None and not 25 <= self.cell_size <= 5000:
@@ -46,6 +50,10 @@ class HotspotParams:
         if not 2 <= self.threshold <= 50:
             raise InputDataError(
                 f"disclosure threshold must be between 2 and 50; got {self.threshold}."
+            )
+        if self.units not in ("square", "hex", "areas"):
+            raise InputDataError(
+                f"units must be square, hex or areas; got '{self.units}'."
             )
         if self.min_incidents < 10:
             raise InputDataError(

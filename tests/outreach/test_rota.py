@@ -1,0 +1,320 @@
+"""Tests for the CP-SAT pair rota (outreach.rota) on small hand-built teams."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from geodata.errors import InputDataError
+from geodata.workers import Worker, parse_available
+from outreach.checker import check_rota
+from outreach.params import RotaParams
+from outreach.rota import plan_rota
+from outreach.sessions import SESSION_COLUMNS, make_sessions
+
+MONDAY = date(2026, 12, 7)
+PARAMS = RotaParams(start=MONDAY, time_limit_s=5)
+
+
+def _worker(
+    name: str,
+    lead: bool,
+    hours: float = 12,
+    available: str = "any",
+    off: tuple[date, ...] = (),
+) -> Worker:
+    """Build a worker from the same text a team CSV would hold."""
+    return Worker(name, lead, hours, parse_available(available), frozenset(off))
+
+
+def _sessions(*rows: tuple[str, str, str, str, str, int]) -> pd.DataFrame:
+    """Build sessions from (date, start, end, hotspot_id, band, priority) rows."""
+    records = [
+        {
+            "session_id": f"S{day}-{spot}-{band}",
+            "date": date.fromisoformat(day),
+            "start": start,
+            "end": end,
+            "hotspot_id": spot,
+            "hotspot_name": {"H01": "Castle Square", "H02": "Quadrant"}[spot],
+            "band": band,
+            "priority": priority,
+        }
+        for day, start, end, spot, band, priority in rows
+    ]
+    return pd.DataFrame(records, columns=list(SESSION_COLUMNS))
+
+
+def _hotspots() -> gpd.GeoDataFrame:
+    """Three hotspots with evening, weekend and after-school peaks."""
+    frame = pd.DataFrame(
+        {
+            "hotspot_id": ["H01", "H02", "H03"],
+            "name": ["Castle Square", "Quadrant", "Mumbles Pier"],
+            "strength": [6.0, 4.0, 3.0],
+            "peak_day": ["Sat", "Wed", "Fri"],
+            "peak_band": ["evening", "after school", "late night"],
+        }
+    )
+    cells = [box(265000 + 400 * n, 192000, 265250 + 400 * n, 192250) for n in range(3)]
+    return gpd.GeoDataFrame(frame, geometry=cells, crs="EPSG:27700")
+
+
+TEAM = [
+    _worker("Lee", True),
+    _worker("Mo", True, available="Mon-Fri 12:00-24:00"),
+    _worker("Ann", False, hours=9),
+    _worker("Bo", False),
+    _worker("Cy", True, hours=6, available="Wed-Sun 15:00-24:00"),
+    _worker("Di", False, available="Fri-Sun 12:00-24:00"),
+]
+
+
+def _teams(rota: pd.DataFrame) -> list[set[str]]:
+    """Return the set of workers on each session."""
+    return [set(team.split(";")) - {""} for team in rota["workers"]]
+
+
+def test_normal_team_covers_everything_and_passes_the_checker() -> None:
+    """A well-staffed team covers every session with a valid pair."""
+    sessions = make_sessions(_hotspots(), PARAMS)
+    result = plan_rota(sessions, TEAM, PARAMS)
+    assert result.status == "optimal"
+    assert result.rota["staffed"].all()
+    assert result.explanations == []
+    assert check_rota(result.rota, TEAM, PARAMS) == []
+    assert list(result.rota.columns) == [*SESSION_COLUMNS, "workers", "staffed"]
+    assert list(result.rota["session_id"]) == list(sessions["session_id"])
+    for team in result.rota["workers"]:
+        names = team.split(";")
+        assert names == sorted(names)
+        assert len(names) == 2
+    assert result.gap == 0
+    assert result.bound == pytest.approx(result.objective)
+    assert 0 <= result.wall_time_s < 5
+
+
+def test_short_staffed_gives_best_rota_and_explains() -> None:
+    """With one lead, the higher-priority clash is covered and the other explained."""
+    sessions = _sessions(
+        ("2026-12-12", "18:30", "21:30", "H02", "evening", 50),
+        ("2026-12-12", "18:30", "21:30", "H01", "evening", 100),
+        ("2026-12-13", "18:30", "21:30", "H01", "evening", 100),
+    )
+    team = [_worker("Lee", True), _worker("Ann", False), _worker("Bo", False)]
+    result = plan_rota(sessions, team, PARAMS)
+    assert result.status == "optimal"
+    assert result.rota["staffed"].tolist() == [False, True, True]
+    assert result.rota["workers"].iloc[0] == ""
+    assert result.explanations == [
+        "Sat 12 Dec, Quadrant evening: uncovered \u2014 only one lead is available "
+        "then (Lee: on Castle Square evening that day)"
+    ]
+    assert check_rota(result.rota, team, PARAMS) == []
+
+
+@pytest.mark.parametrize(
+    ("team", "reason"),
+    [
+        (
+            [_worker("Lee", True, available="Sun 12:00-24:00"), _worker("Ann", False)],
+            "only one worker is available then (Ann) and nobody works alone",
+        ),
+        (
+            [
+                _worker("Lee", True, available="Sun 12:00-24:00"),
+                _worker("Ann", False, available="Sun 12:00-24:00"),
+            ],
+            "nobody is available then",
+        ),
+        (
+            [
+                _worker("Lee", True, off=(date(2026, 12, 12),)),
+                _worker("Ann", False),
+                _worker("Bo", False),
+            ],
+            "no lead is available then (available: Ann, Bo)",
+        ),
+    ],
+)
+def test_availability_reasons(team: list[Worker], reason: str) -> None:
+    """Uncovered sessions name the real availability problem."""
+    sessions = _sessions(("2026-12-12", "18:30", "21:30", "H01", "evening", 80))
+    result = plan_rota(sessions, team, PARAMS)
+    assert result.explanations == [
+        f"Sat 12 Dec, Castle Square evening: uncovered \u2014 {reason}"
+    ]
+
+
+def test_hours_used_up_is_explained_and_respected() -> None:
+    """A lead with 3 hours a week does one session a week; the rest is explained."""
+    sessions = _sessions(
+        ("2026-12-08", "18:30", "21:30", "H01", "evening", 100),
+        ("2026-12-10", "18:30", "21:30", "H01", "evening", 60),
+        ("2026-12-15", "18:30", "21:30", "H01", "evening", 60),
+    )
+    team = [_worker("Lee", True, hours=3), _worker("Ann", False), _worker("Bo", False)]
+    result = plan_rota(sessions, team, PARAMS)
+    assert result.rota["staffed"].tolist() == [True, False, True]
+    assert result.explanations == [
+        "Thu 10 Dec, Castle Square evening: uncovered \u2014 only one lead is "
+        "available then (Lee: hours used up that week (3 of 3 h))"
+    ]
+
+
+def test_max_hours_respected_per_week() -> None:
+    """No worker goes over max_hours in any 7-day block."""
+    team = [
+        _worker("Lee", True, hours=6),
+        _worker("Mo", True, hours=6),
+        _worker("Ann", False, hours=3),
+        _worker("Bo", False, hours=6),
+        _worker("Cy", False, hours=6),
+    ]
+    sessions = make_sessions(_hotspots(), PARAMS)
+    result = plan_rota(sessions, team, PARAMS)
+    rota = result.rota.assign(
+        week=[(d - MONDAY).days // 7 for d in result.rota["date"]]
+    )
+    load: Counter = Counter()
+    for week, names in zip(rota["week"], _teams(rota), strict=True):
+        for name in names:
+            load[(name, week)] += 3
+    assert load
+    limits = {worker.name: worker.max_hours for worker in team}
+    assert all(hours <= limits[name] for (name, _), hours in load.items())
+    assert check_rota(result.rota, team, PARAMS) == []
+
+
+def test_unavailable_date_is_never_used() -> None:
+    """A worker is never rostered on a date they cannot work."""
+    off = date(2026, 12, 12)
+    team = [
+        _worker("Lee", True, off=(off,)),
+        _worker("Mo", True),
+        _worker("Ann", False),
+    ]
+    sessions = make_sessions(_hotspots(), PARAMS)
+    result = plan_rota(sessions, team, PARAMS)
+    on_day = result.rota[result.rota["date"] == off]
+    assert len(on_day) > 0
+    assert all("Lee" not in names for names in _teams(on_day))
+
+
+def test_no_weekends_worker_never_on_weekends() -> None:
+    """A weekday-only worker is never on a Saturday or Sunday session."""
+    team = [
+        _worker("Lee", True),
+        _worker("Mo", True, available="Mon-Fri 12:00-24:00"),
+        _worker("Ann", False),
+        _worker("Bo", False, available="Mon-Fri 12:00-24:00"),
+    ]
+    sessions = make_sessions(_hotspots(), PARAMS)
+    result = plan_rota(sessions, team, PARAMS)
+    weekend = result.rota[[d.weekday() >= 5 for d in result.rota["date"]]]
+    assert len(weekend) > 0
+    assert all(not names & {"Mo", "Bo"} for names in _teams(weekend))
+    assert weekend["staffed"].all()
+
+
+def test_rest_rule_refuses_late_then_early() -> None:
+    """Nobody works a late session and then a morning one 9 hours later."""
+    sessions = _sessions(
+        ("2026-12-11", "21:00", "00:00", "H01", "late night", 90),
+        ("2026-12-12", "09:00", "12:00", "H02", "daytime", 90),
+    )
+    team = [
+        _worker("Lee", True),
+        _worker("Mo", True),
+        _worker("Ann", False),
+        _worker("Bo", False),
+    ]
+    result = plan_rota(sessions, team, PARAMS)
+    assert result.rota["staffed"].all()
+    late, early = _teams(result.rota)
+    assert not late & early
+    short = plan_rota(sessions, team[:2] + team[2:3], PARAMS)
+    assert short.rota["staffed"].sum() == 1
+    assert "less than 11 h rest from" in short.explanations[0]
+
+
+def test_fixed_assignment_is_kept() -> None:
+    """An agreed pair stays, even where the solver would choose otherwise."""
+    sessions = make_sessions(_hotspots(), PARAMS)
+    target = sessions["session_id"].iloc[3]
+    result = plan_rota(sessions, TEAM, PARAMS, fixed={target: ("Bo", "Lee")})
+    row = result.rota.set_index("session_id").loc[target]
+    assert row["workers"] == "Bo;Lee"
+    assert row["staffed"]
+    assert check_rota(result.rota, TEAM, PARAMS) == []
+
+
+@pytest.mark.parametrize(
+    ("fixed", "message"),
+    [
+        ({"S-nope": ("Lee", "Ann")}, r"session 'S-nope' is not in the plan"),
+        ({0: ("Lee", "Zed")}, r"'Zed' is not in the team"),
+        ({0: ("Lee", "Lee")}, r"a pair needs two different workers"),
+        ({0: ("Ann", "Bo")}, r"neither Ann nor Bo is a lead"),
+        ({0: ("Lee", "Di")}, r"Di is not available then"),
+        (
+            {0: ("Lee", "Ann"), 1: ("Lee", "Bo")},
+            r"fixed assignments break the rota rules together: .*Lee has 2 "
+            r"sessions on one day",
+        ),
+    ],
+)
+def test_bad_fixed_assignments_are_refused(fixed: dict, message: str) -> None:
+    """Fixed pairs that break a hard rule raise InputDataError."""
+    sessions = _sessions(
+        ("2026-12-08", "18:30", "21:30", "H01", "evening", 100),
+        ("2026-12-08", "15:30", "18:30", "H02", "after school", 100),
+    )
+    ids = sessions["session_id"].tolist()
+    named = {
+        ids[key] if isinstance(key, int) else key: pair for key, pair in fixed.items()
+    }
+    with pytest.raises(InputDataError, match=message):
+        plan_rota(sessions, TEAM, PARAMS, fixed=named)
+
+
+def test_fairness_spreads_evening_and_weekend_sessions() -> None:
+    """Four weekend evenings with four workers: everyone does two."""
+    sessions = _sessions(
+        ("2026-12-12", "18:30", "21:30", "H01", "evening", 100),
+        ("2026-12-13", "18:30", "21:30", "H01", "evening", 100),
+        ("2026-12-19", "18:30", "21:30", "H01", "evening", 100),
+        ("2026-12-20", "18:30", "21:30", "H01", "evening", 100),
+    )
+    team = [_worker("Lee", True), _worker("Mo", True), _worker("Ann", False)]
+    team.append(_worker("Bo", False))
+    result = plan_rota(sessions, team, PARAMS)
+    counts = Counter(name for names in _teams(result.rota) for name in names)
+    assert counts == {"Lee": 2, "Mo": 2, "Ann": 2, "Bo": 2}
+
+
+def test_continuity_keeps_a_small_core_team() -> None:
+    """Weekday after-school sessions at one hotspot go to the same pair."""
+    sessions = _sessions(
+        ("2026-12-08", "15:30", "18:30", "H02", "after school", 100),
+        ("2026-12-09", "15:30", "18:30", "H02", "after school", 100),
+        ("2026-12-15", "15:30", "18:30", "H02", "after school", 100),
+        ("2026-12-16", "15:30", "18:30", "H02", "after school", 100),
+    )
+    result = plan_rota(sessions, TEAM[:4], PARAMS)
+    assert len(set(result.rota["workers"])) == 1
+    assert result.rota["staffed"].all()
+
+
+def test_no_sessions() -> None:
+    """An empty plan returns an empty rota with the extra columns."""
+    sessions = _sessions()
+    result = plan_rota(sessions, TEAM, PARAMS)
+    assert result.status == "no sessions"
+    assert list(result.rota.columns) == [*SESSION_COLUMNS, "workers", "staffed"]
+    assert result.explanations == []
