@@ -116,7 +116,11 @@ def named_places(inputs: Inputs) -> gpd.GeoDataFrame:
 def detect(inputs: Inputs, params: HotspotParams) -> HotspotResult:
     """Find hotspots in the inputs' incidents."""
     return detect_hotspots(
-        inputs.incidents, params, area=inputs.area, places=named_places(inputs)
+        inputs.incidents,
+        params,
+        area=inputs.area,
+        places=named_places(inputs),
+        contacts=inputs.contacts,
     )
 
 

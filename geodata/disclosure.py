@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 DEFAULT_THRESHOLD = 5
+# Shown in place of a count hidden only so that another small one stays hidden.
+SECONDARY = "*"
 
 
 def suppress_counts(counts: pd.Series | np.ndarray, threshold: int) -> pd.Series:
@@ -26,3 +30,26 @@ def shown_counts(counts: pd.Series | np.ndarray, threshold: int) -> pd.Series:
     values = pd.Series(np.asarray(counts), dtype="float64")
     values[(values > 0) & (values < threshold)] = np.nan
     return values
+
+
+def breakdown_text(
+    labels: Sequence[str], counts: Sequence[int], threshold: int, *, top: int = 4
+) -> str:
+    """Return "a 12; b <5" for the largest ``top`` parts of a total that is shown.
+
+    Secondary suppression: when the parts listed are the whole breakdown and
+    exactly one of them is hidden, the next smallest is hidden too (shown as
+    ``SECONDARY``), so the hidden count cannot be recovered by subtracting the
+    others from the total.
+    """
+    order = np.argsort(-np.asarray(counts), kind="stable")
+    pairs = [(labels[i], int(counts[i])) for i in order if counts[i] > 0]
+    complete = len(pairs) <= top
+    pairs = pairs[:top]
+    values = np.array([c for _, c in pairs], dtype=np.int64)
+    text = [str(v) if v >= threshold else f"<{threshold}" for v in values]
+    hidden = (values > 0) & (values < threshold)
+    if complete and hidden.sum() == 1 and len(values) > 1:
+        visible = np.nonzero(~hidden)[0]
+        text[visible[np.argmin(values[visible])]] = SECONDARY
+    return "; ".join(f"{label} {t}" for (label, _), t in zip(pairs, text, strict=True))

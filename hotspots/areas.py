@@ -11,7 +11,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from geodata.crs import BNG
-from geodata.disclosure import shown_counts, suppress_counts
+from geodata.disclosure import breakdown_text, shown_counts, suppress_counts
 from hotspots.profiles import peak_times
 
 HOTSPOT_COLUMNS = [
@@ -22,6 +22,7 @@ HOTSPOT_COLUMNS = [
     "cells",
     "strength",
     "categories",
+    "sources",
     "peak_day",
     "peak_band",
     "peak_times",
@@ -48,20 +49,15 @@ def label_components(hot: np.ndarray, weights: sparse.csr_matrix) -> np.ndarray:
     return labels
 
 
-def _category_mix(
-    component: np.ndarray, categories: pd.Series, n_groups: int, threshold: int
+def _mix(
+    component: np.ndarray, labels: pd.Series, n_groups: int, threshold: int
 ) -> list[str]:
-    table = pd.crosstab(component, categories.astype(str).to_numpy()).reindex(
+    """Return each group's breakdown by label, disclosure-safe."""
+    table = pd.crosstab(component, labels.astype(str).to_numpy()).reindex(
         index=range(n_groups), fill_value=0
     )
-    mixes = []
-    for _, row in table.iterrows():
-        row = row[row > 0].sort_values(ascending=False).head(4)
-        shown = suppress_counts(row.to_numpy(), threshold)
-        mixes.append(
-            "; ".join(f"{c} {s}" for c, s in zip(row.index, shown, strict=True))
-        )
-    return mixes
+    columns = [str(c) for c in table.columns]
+    return [breakdown_text(columns, row, threshold) for row in table.to_numpy()]
 
 
 def _names(
@@ -129,9 +125,8 @@ def build_hotspots(
 
     inc_group = np.where(incident_cell >= 0, labels[np.maximum(incident_cell, 0)], -1)
     member = inc_group >= 0
-    mixes = _category_mix(
-        inc_group[member], incidents["category"][member], n_groups, threshold
-    )
+    mixes = _mix(inc_group[member], incidents["category"][member], n_groups, threshold)
+    sources = _mix(inc_group[member], incidents["source"][member], n_groups, threshold)
     profile = peak_times(
         inc_group[member],
         incidents["when"][member],
@@ -148,6 +143,7 @@ def build_hotspots(
             "cells": n_cells,
             "strength": np.round(strength, 2),
             "categories": mixes,
+            "sources": sources,
             "peak_day": profile["peak_day"].to_numpy(),
             "peak_band": profile["peak_band"].to_numpy(),
             "peak_times": profile["peak_times"].to_numpy(),

@@ -16,6 +16,7 @@ from hotspots.areas import build_hotspots, empty_hotspots, label_components
 from hotspots.gistar import gi_star
 from hotspots.grid import choose_cell_size, study_area_m2
 from hotspots.params import HotspotParams
+from hotspots.reach import hotspot_reach
 from hotspots.result import HotspotResult
 from hotspots.units import Units, area_units, hex_units, square_units
 
@@ -55,6 +56,7 @@ def detect_hotspots(
     *,
     area: gpd.GeoDataFrame | None = None,
     places: gpd.GeoDataFrame | None = None,
+    contacts: gpd.GeoDataFrame | None = None,
 ) -> HotspotResult:
     """Find statistically significant concentrations of incidents.
 
@@ -68,6 +70,9 @@ def detect_hotspots(
         Study-area polygons; without them the data's own extent is used.
     places
         Named public places (``name``, Point geometry) used to label hotspots.
+    contacts
+        Outreach contacts; each hotspot then says how often outreach reached it
+        in the eight weeks up to the latest incident.
 
     Returns
     -------
@@ -135,6 +140,14 @@ def detect_hotspots(
         significant=stats.hot | stats.cold,
         hotspot_id=cell_hotspot,
     )[CELL_COLUMNS]
+    if contacts is not None:
+        reach = hotspot_reach(
+            hotspots,
+            contacts,
+            end=incidents["when"].max(),
+            threshold=params.threshold,
+        )
+        hotspots = hotspots.assign(**{c: reach[c] for c in reach.columns})
     unit_text = {
         "square": f"square cells of {choices.get('cell_size_m', 0):.0f} m",
         "hex": f"hexagons of {choices.get('cell_size_m', 0):.0f} m (equal area)",

@@ -24,6 +24,7 @@ class HotspotResult:
         ("H01"...), ``name`` (nearest named public place), ``incidents`` (str,
         suppressed), ``incidents_shown`` (float), ``cells`` (int), ``strength``
         (mean Gi* z of its cells), ``categories`` (str, e.g. "violence 12; drugs <5"),
+        ``sources`` (partners whose records it rests on, same form),
         ``peak_day`` (e.g. "Sat", or "unknown"), ``peak_band`` (after school,
         evening, late night, daytime, or "unknown" when no record has a time),
         ``peak_times`` (str summary), ``label_x``/``label_y`` (metres,
