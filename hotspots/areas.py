@@ -12,7 +12,7 @@ from scipy.spatial import cKDTree
 
 from geodata.crs import BNG
 from geodata.disclosure import breakdown_text, shown_counts, suppress_counts
-from hotspots.profiles import peak_times
+from hotspots.profiles import peak_times, profile_shares, weekly_profiles
 
 HOTSPOT_COLUMNS = [
     "hotspot_id",
@@ -85,19 +85,19 @@ def build_hotspots(
     incident_cell: np.ndarray,
     places: gpd.GeoDataFrame | None,
     threshold: int,
-) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+) -> tuple[gpd.GeoDataFrame, np.ndarray, dict]:
     """Dissolve labelled cells into hotspot areas, strongest concentration first.
 
     Returns
     -------
-    GeoDataFrame, ndarray
-        Hotspots with ``HOTSPOT_COLUMNS`` (EPSG:27700) and each cell's hotspot id
-        ("" outside hotspots).
+    GeoDataFrame, ndarray, dict
+        Hotspots with ``HOTSPOT_COLUMNS`` (EPSG:27700), each cell's hotspot id
+        ("" outside hotspots) and the week-by-hour profiles (``profile_shares``).
     """
     n_groups = int(labels.max()) + 1 if (labels >= 0).any() else 0
     cell_ids = np.full(len(labels), "", dtype=object)
     if n_groups == 0:
-        return empty_hotspots(), cell_ids
+        return empty_hotspots(), cell_ids, {}
     in_hot = labels >= 0
     totals = np.bincount(labels[in_hot], weights=counts[in_hot], minlength=n_groups)
     # Rank by incidents so H01 is the largest concentration; ids follow the rank.
@@ -127,13 +127,23 @@ def build_hotspots(
     member = inc_group >= 0
     mixes = _mix(inc_group[member], incidents["category"][member], n_groups, threshold)
     sources = _mix(inc_group[member], incidents["source"][member], n_groups, threshold)
+    when_end = incidents["when_end"][member] if "when_end" in incidents else None
     profile = peak_times(
         inc_group[member],
         incidents["when"][member],
         incidents["has_day"][member],
         incidents["has_time"][member],
         n_groups,
+        when_end,
     )
+    weekly = weekly_profiles(
+        inc_group[member],
+        incidents["when"][member],
+        incidents["has_time"][member],
+        n_groups,
+        when_end,
+    )
+    profiles = profile_shares(weekly, ids, min_total=2 * threshold)
     frame = pd.DataFrame(
         {
             "hotspot_id": ids,
@@ -151,4 +161,4 @@ def build_hotspots(
             "label_y": label_xy[:, 1],
         }
     )
-    return gpd.GeoDataFrame(frame, geometry=polygons, crs=BNG), cell_ids
+    return gpd.GeoDataFrame(frame, geometry=polygons, crs=BNG), cell_ids, profiles

@@ -122,7 +122,7 @@ def detect_hotspots(
     choices.update(stats.model)
     cells = units.frame()
     labels = label_components(stats.hot, units.weights)
-    hotspots, cell_hotspot = build_hotspots(
+    hotspots, cell_hotspot, profiles = build_hotspots(
         cells,
         labels,
         stats.z,
@@ -165,6 +165,7 @@ def detect_hotspots(
         status="ok",
         message=message,
         choices=choices,
+        profiles=profiles,
     )
 
 

@@ -35,6 +35,10 @@ class HotspotResult:
         Plain-words summary for the front doors.
     choices
         Automatic choices and parameters used, with units (JSON-serialisable).
+    profiles
+        Hotspot id -> 7 x 24 list (Mon..Sun by hour, late night counted with the
+        evening before) of the share of its timed incidents, in percent; only for
+        hotspots with at least twice the disclosure threshold of timed incidents.
     """
 
     cells: gpd.GeoDataFrame
@@ -42,3 +46,4 @@ class HotspotResult:
     status: str
     message: str
     choices: dict = field(default_factory=dict)
+    profiles: dict = field(default_factory=dict)

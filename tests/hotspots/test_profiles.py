@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from hotspots.profiles import peak_times, time_band
+from hotspots.profiles import peak_times, profile_shares, time_band, weekly_profiles
 
 
 def test_time_bands_follow_the_documented_hours():
@@ -50,3 +51,42 @@ def test_after_midnight_counts_for_the_night_before():
     assert table.loc[0, "peak_day"] == "Fri"
     assert table.loc[0, "peak_band"] == "late night"
     assert table.loc[0, "peak_times"] == "Fri late night"
+
+
+def test_aoristic_window_spreads_one_record_over_its_hours():
+    """A 20:00-23:59 missing episode adds 1/4 to each of four evening hours."""
+    when = pd.Series(pd.to_datetime(["2026-12-11 20:00"]))  # a Friday
+    end = pd.Series(pd.to_datetime(["2026-12-11 23:00"]))
+    profile = weekly_profiles(np.zeros(1, int), when, pd.Series([True]), 1, end)
+    assert profile.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(profile[0, 4, 20:24], 0.25)
+
+
+def test_window_after_midnight_stays_with_the_night_before():
+    """22:00 Fri to 02:00 Sat all counts as Friday night (late night mostly)."""
+    when = pd.Series(pd.to_datetime(["2026-12-11 22:00"]))
+    end = pd.Series(pd.to_datetime(["2026-12-12 02:00"]))
+    flags = pd.Series([True])
+    profile = weekly_profiles(np.zeros(1, int), when, flags, 1, end)
+    assert profile[0, 4].sum() == pytest.approx(1.0)
+    table = peak_times(np.zeros(1, int), when, flags, flags, 1, end)
+    assert table.loc[0, "peak_band"] == "late night"
+
+
+def test_long_windows_and_untimed_records_are_left_out_of_the_profile():
+    """A three-week absence says nothing about the hour; nor does a date alone."""
+    when = pd.Series(pd.to_datetime(["2026-12-01 10:00", "2026-12-02 00:00"]))
+    end = pd.Series(pd.to_datetime(["2026-12-22 10:00", "NaT"]))
+    profile = weekly_profiles(np.zeros(2, int), when, pd.Series([True, False]), 1, end)
+    assert profile.sum() == 0
+
+
+def test_profile_shares_hide_small_groups():
+    """Profiles of groups below the minimum are not returned."""
+    profiles = np.zeros((2, 7, 24))
+    profiles[0, 4, 20] = 30
+    profiles[0, 5, 21] = 10
+    profiles[1, 0, 0] = 3
+    shares = profile_shares(profiles, ["H01", "H02"], min_total=10)
+    assert list(shares) == ["H01"]
+    assert shares["H01"][4][20] == 75.0
