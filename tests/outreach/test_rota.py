@@ -244,14 +244,30 @@ def test_rest_rule_refuses_late_then_early() -> None:
 
 
 def test_fixed_assignment_is_kept() -> None:
-    """An agreed pair stays, even where the solver would choose otherwise."""
+    """An agreed pair stays, even where the solver chose another pair."""
     sessions = make_sessions(_hotspots(), PARAMS)
     target = sessions["session_id"].iloc[3]
-    result = plan_rota(sessions, TEAM, PARAMS, fixed={target: ("Bo", "Lee")})
+    free = plan_rota(sessions, TEAM, PARAMS).rota.set_index("session_id")
+    agreed = next(
+        pair
+        for pair in (("Bo", "Lee"), ("Ann", "Lee"))
+        if ";".join(sorted(pair)) != free.loc[target, "workers"]
+    )
+    result = plan_rota(sessions, TEAM, PARAMS, fixed={target: agreed})
     row = result.rota.set_index("session_id").loc[target]
-    assert row["workers"] == "Bo;Lee"
+    assert row["workers"] == ";".join(sorted(agreed))
     assert row["staffed"]
     assert check_rota(result.rota, TEAM, PARAMS) == []
+
+
+def test_replanning_a_rota_table_keeps_one_set_of_columns() -> None:
+    """A rota fed back in as sessions gets fresh workers/staffed columns."""
+    sessions = _sessions(("2026-12-12", "18:30", "21:30", "H01", "evening", 80))
+    team = [_worker("Lee", True), _worker("Ann", False)]
+    first = plan_rota(sessions, team, PARAMS).rota
+    again = plan_rota(first.assign(workers="", staffed=False), team, PARAMS).rota
+    assert list(again.columns) == [*SESSION_COLUMNS, "workers", "staffed"]
+    assert again["workers"].tolist() == ["Ann;Lee"]
 
 
 @pytest.mark.parametrize(
