@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 from shapely import points as make_points
@@ -14,6 +16,30 @@ _GB_LON = (-9.0, 2.1)
 _GB_LAT = (49.8, 61.0)
 _GB_EASTING = (0.0, 700_000.0)
 _GB_NORTHING = (0.0, 1_300_000.0)
+# Web Mercator metres over Great Britain: a common export mistake worth naming.
+_MERCATOR_X = (-1_000_000.0, 250_000.0)
+_MERCATOR_Y = (6_300_000.0, 8_700_000.0)
+
+# (x-like column, y-like column) pairs, in order of preference.
+PAIRS = (("longitude", "latitude"), ("easting", "northing"), ("x", "y"))
+
+
+@dataclass
+class Located:
+    """Rows as BNG metres, which rows lie outside Great Britain, and notes."""
+
+    x: np.ndarray
+    y: np.ndarray
+    outside_gb: np.ndarray
+    notes: list[str] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter((self.x, self.y, self.outside_gb))
+
+
+def has_coordinates(columns: pd.Index) -> bool:
+    """Whether a table has one of the coordinate column pairs."""
+    return any({a, b} <= set(columns) for a, b in PAIRS)
 
 
 def _numbers(table: pd.DataFrame, column: str, name: str) -> pd.Series:
@@ -23,89 +49,104 @@ def _numbers(table: pd.DataFrame, column: str, name: str) -> pd.Series:
     values = pd.to_numeric(raw, errors="coerce")
     bad = values.isna() & raw.notna()
     if bad.mean() > 0.5 and bad.sum() > 0:
-        example = raw[bad].iloc[0]
+        example = str(raw[bad].iloc[0])[:40]
         raise InputDataError(
             f"{name}: column '{column}' should hold numbers but has text such as "
             f"'{example}'. Put coordinates as plain numbers, e.g. 51.62 or 265500."
         )
-    return values.astype("float64")
+    return values.astype("float64").where(np.isfinite(values.astype("float64")))
 
 
-def _inside(values: pd.Series, bounds: tuple[float, float]) -> pd.Series:
-    return values.between(*bounds)
+def locate(table: pd.DataFrame, name: str) -> Located:
+    """Return easting, northing (NaN where unusable), an outside-GB mask and notes.
 
-
-def locate(table: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return easting, northing (NaN where unusable) and an outside-GB row mask.
-
-    Accepts ``latitude``/``longitude`` (WGS84) or ``easting``/``northing``
-    (British National Grid), or ``x``/``y`` in either, detected from the values.
-    Refuses swapped latitude/longitude and points outside Great Britain.
+    Accepts ``latitude``/``longitude``, ``easting``/``northing`` or ``x``/``y``;
+    whether the values are WGS84 degrees or British National Grid metres is decided
+    from the values, not the names. Latitude and longitude swapped in every row are
+    swapped back with a note; swapped in only some rows, the file is refused. A file
+    whose points are mostly outside Great Britain is refused; a minority is counted.
     """
-    columns = set(table.columns)
-    if {"latitude", "longitude"} <= columns:
-        lat = _numbers(table, "latitude", name)
-        lon = _numbers(table, "longitude", name)
-        return _from_lonlat(lon, lat, name, ("longitude", "latitude"))
-    if {"easting", "northing"} <= columns:
-        x = _numbers(table, "easting", name)
-        y = _numbers(table, "northing", name)
-        return _from_bng(x, y, name, ("easting", "northing"))
-    if {"x", "y"} <= columns:
-        x = _numbers(table, "x", name)
-        y = _numbers(table, "y", name)
-        if x.abs().max() > 1000 or y.abs().max() > 1000:
-            return _from_bng(x, y, name, ("x", "y"))
-        return _from_lonlat(x, y, name, ("x", "y"))
+    for x_col, y_col in PAIRS:
+        if {x_col, y_col} <= set(table.columns):
+            y = _numbers(table, y_col, name)
+            x = _numbers(table, x_col, name)
+            cols = (x_col, y_col)
+            present = x.notna() & y.notna()
+            if (
+                present.any()
+                and max(x[present].abs().max(), y[present].abs().max()) > 180
+            ):
+                located = _from_metres(x, y, name, cols)
+                if x_col == "longitude":
+                    located.notes.append(
+                        f"'{x_col}'/'{y_col}' hold metres, read as British National "
+                        "Grid"
+                    )
+                return located
+            located = _from_degrees(x, y, name, cols)
+            if x_col == "easting":
+                located.notes.append(f"'{x_col}'/'{y_col}' hold degrees, read as WGS84")
+            return located
     found = ", ".join(str(c) for c in table.columns[:12])
     raise InputDataError(
         f"{name}: no location columns. Found: {found}. Add latitude/longitude or "
-        "easting/northing columns."
+        "easting/northing columns, or a postcode column with a postcode table."
     )
 
 
-def _from_lonlat(
+def _from_degrees(
     lon: pd.Series, lat: pd.Series, name: str, cols: tuple[str, str]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> Located:
     present = lon.notna() & lat.notna()
-    if present.any():
-        in_gb = _inside(lon, _GB_LON) & _inside(lat, _GB_LAT)
-        swapped = _inside(lat, _GB_LON) & _inside(lon, _GB_LAT)
-        if swapped[present].mean() > 0.5:
-            raise InputDataError(
-                f"{name}: columns '{cols[0]}' and '{cols[1]}' look swapped (values "
-                f"such as {cols[1]}={lat[present].iloc[0]:g} belong in "
-                f"{cols[0]}). Swap the two column names and upload again."
-            )
-        outside = present & ~in_gb
-        if outside[present].mean() > 0.5:
-            raise InputDataError(
-                f"{name}: most points are outside Great Britain (e.g. "
-                f"{cols[1]} {lat[outside].iloc[0]:g}, {cols[0]} "
-                f"{lon[outside].iloc[0]:g}). Check the coordinate columns are WGS84 "
-                "latitude and longitude in decimal degrees."
-            )
-        lon = lon.where(in_gb)
-        lat = lat.where(in_gb)
-    else:
-        outside = present
-    x, y = lonlat_to_bng(lon.to_numpy(), lat.to_numpy())
-    return x, y, outside.to_numpy()
+    notes: list[str] = []
+    normal = lon.between(*_GB_LON) & lat.between(*_GB_LAT)
+    swapped = lat.between(*_GB_LON) & lon.between(*_GB_LAT)
+    n_normal, n_swapped = int(normal.sum()), int(swapped.sum())
+    if n_swapped and n_normal:
+        raise InputDataError(
+            f"{name}: columns '{cols[0]}' and '{cols[1]}' look swapped in {n_swapped} "
+            f"of {n_swapped + n_normal} rows but not in the others. Put longitude "
+            "(about -3.9 in Swansea) and latitude (about 51.6) in their own columns "
+            "for every row and upload again."
+        )
+    if n_swapped:
+        lon, lat = lat, lon
+        normal = swapped
+        notes.append(
+            f"'{cols[0]}' and '{cols[1]}' were the wrong way round in every row "
+            f"({n_swapped} rows); they were swapped back. Check the file's headers."
+        )
+    outside = present & ~normal
+    if present.any() and outside[present].mean() > 0.5:
+        raise InputDataError(
+            f"{name}: most points are outside Great Britain (e.g. "
+            f"{cols[1]} {lat[outside].iloc[0]:g}, {cols[0]} "
+            f"{lon[outside].iloc[0]:g}). Check the coordinate columns are WGS84 "
+            "latitude and longitude in decimal degrees."
+        )
+    x, y = lonlat_to_bng(lon.where(normal).to_numpy(), lat.where(normal).to_numpy())
+    return Located(x, y, outside.to_numpy(), notes)
 
 
-def _from_bng(
+def _from_metres(
     x: pd.Series, y: pd.Series, name: str, cols: tuple[str, str]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> Located:
     present = x.notna() & y.notna()
-    in_gb = _inside(x, _GB_EASTING) & _inside(y, _GB_NORTHING)
+    in_gb = x.between(*_GB_EASTING) & y.between(*_GB_NORTHING)
     if present.any() and (present & ~in_gb)[present].mean() > 0.5:
+        mercator = x[present].between(*_MERCATOR_X) & y[present].between(*_MERCATOR_Y)
+        hint = (
+            " They look like Web Mercator (EPSG:3857) metres: export them as "
+            "EPSG:27700 or as latitude/longitude."
+            if mercator.mean() > 0.5
+            else " Check the columns are metres in EPSG:27700."
+        )
         raise InputDataError(
             f"{name}: most '{cols[0]}'/'{cols[1]}' values are outside British National "
-            "Grid (eastings 0-700000, northings 0-1300000). Check the columns are "
-            "metres in EPSG:27700."
+            f"Grid (eastings 0-700000, northings 0-1300000).{hint}"
         )
     outside = (present & ~in_gb).to_numpy()
-    return x.where(in_gb).to_numpy(), y.where(in_gb).to_numpy(), outside
+    return Located(x.where(in_gb).to_numpy(), y.where(in_gb).to_numpy(), outside)
 
 
 def point_array(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -113,4 +154,4 @@ def point_array(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return make_points(np.column_stack([x, y]))
 
 
-__all__ = ["BNG", "locate", "point_array"]
+__all__ = ["BNG", "PAIRS", "Located", "has_coordinates", "locate", "point_array"]

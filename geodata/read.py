@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import geopandas as gpd
@@ -13,68 +11,42 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geodata.archive import expand_archives, split_part
 from geodata.crs import BNG
+from geodata.dates import apply_clock, parse_dates
 from geodata.errors import InputDataError
-from geodata.points import locate, point_array
-from geodata.tables import read_table
+from geodata.location import clip_to_area, locate_rows, points_frame, require_location
+from geodata.points import PAIRS
+from geodata.postcodes import PostcodeTable, read_postcode_table
+from geodata.privacy import refuse_personal
+from geodata.report import FileReport
+from geodata.tables import Table, column_key, load_table
 
 log = logging.getLogger(__name__)
 
 Source = tuple[str, bytes]
 
-# Column names that suggest personal data about an individual; refused outright.
-_PERSONAL = re.compile(
-    r"^(name|full_?name|first_?name|forename|surname|last_?name|dob|date_of_birth|"
-    r"birth_?date|age|address|address_?line.*|street_address|home_address|phone|"
-    r"telephone|mobile|tel|email|e_?mail|email_address|nhs|nhs_?(no|number)|"
-    r"ni_?number|upn|child_?id|person_?id|pupil_?id)$"
-)
+_POLICE_HEADER = {
+    "crime_id",
+    "month",
+    "reported_by",
+    "falls_within",
+    "longitude",
+    "latitude",
+    "crime_type",
+}
+_COORDINATES = [c for pair in PAIRS for c in pair]
+_KEEP = {
+    "incidents": ["date", "time", "category", "source", "postcode", *_COORDINATES],
+    "contacts": ["date", "time", "young_people", "postcode", *_COORDINATES],
+    "places": ["name", "category", "opening_hours", "postcode", *_COORDINATES],
+}
 
 
-@dataclass
-class FileReport:
-    """Rows read, kept and dropped by reason for one file."""
-
-    file: str
-    kind: str
-    rows_read: int = 0
-    rows_kept: int = 0
-    dropped: dict[str, int] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    def drop(self, reason: str, mask: np.ndarray) -> None:
-        """Count rows dropped for ``reason`` (only reasons that occurred)."""
-        count = int(np.count_nonzero(mask))
-        if count:
-            self.dropped[reason] = self.dropped.get(reason, 0) + count
-
-    def as_dict(self) -> dict:
-        """Return a JSON-serialisable record."""
-        return {
-            "file": self.file,
-            "kind": self.kind,
-            "rows_read": self.rows_read,
-            "rows_kept": self.rows_kept,
-            "dropped": dict(self.dropped),
-            "notes": list(self.notes),
-        }
-
-
-def _refuse_personal(table: pd.DataFrame, name: str) -> None:
-    personal = [c for c in table.columns if _PERSONAL.match(str(c))]
-    if personal:
-        cols = ", ".join(f"'{c}'" for c in personal)
-        raise InputDataError(
-            f"{name}: column(s) {cols} look like personal data about individuals. "
-            "The planner only needs date, time, category and location: delete "
-            "those columns from the file and upload it again."
-        )
-
-
-def _require(table: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in table.columns]
+def _require(loaded: Table, name: str, columns: Sequence[str]) -> None:
+    missing = [c for c in columns if c not in loaded.frame.columns]
     if missing:
-        found = ", ".join(str(c) for c in table.columns[:12])
+        found = ", ".join(list(loaded.headers.values())[:12])
         need = ", ".join(missing)
         raise InputDataError(
             f"{name}: missing column(s) {need}. Found: {found}. Add the missing "
@@ -82,83 +54,91 @@ def _require(table: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
         )
 
 
-def _parse_when(table: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Return (datetime, has_day, has_time) from ``date`` and optional ``time``.
-
-    A police.uk-style month ("2019-01") has neither a day nor a time.
-    """
-    raw = table["date"].astype(str).str.strip()
-    when = pd.to_datetime(raw, format="ISO8601", errors="coerce")
-    retry = when.isna() & (raw != "")
-    if retry.any():
-        when[retry] = pd.to_datetime(raw[retry], dayfirst=True, errors="coerce")
-    has_day = ~raw.str.fullmatch(r"\d{4}-\d{1,2}")
-    has_time = raw.str.contains(":", regex=False)
-    if "time" in table.columns:
-        clock = table["time"].astype(str).str.strip()
-        parsed = pd.to_datetime(clock, format="%H:%M", errors="coerce")
-        given = parsed.notna()
-        offset = pd.to_timedelta(parsed.dt.hour * 60 + parsed.dt.minute, unit="min")
-        when = when.where(~given, when.dt.normalize() + offset)
-        has_time = has_time | given
-    return when, has_day, has_time & has_day
+def _is_police(loaded: Table) -> bool:
+    return {column_key(h) for h in loaded.headers.values()} >= _POLICE_HEADER
 
 
-def _points_frame(
-    table: pd.DataFrame,
-    name: str,
-    report: FileReport,
-    keep: np.ndarray,
-    columns: dict[str, pd.Series],
-    area: shapely.Geometry | None,
-) -> gpd.GeoDataFrame:
+def _screen(loaded: Table, report: FileReport, police: bool) -> np.ndarray:
+    """Count blank and exact-duplicate rows; return the rows still kept."""
+    table = loaded.frame
+    values = table.drop(columns="geometry", errors="ignore").astype(str)
+    blank = (values.apply(lambda c: c.str.strip()) == "").all(axis=1).to_numpy()
     if isinstance(table, gpd.GeoDataFrame):
-        geo = table.to_crs(BNG)
-        is_point = (geo.geom_type == "Point").to_numpy()
-        if not is_point[~geo.geometry.isna().to_numpy()].all():
-            raise InputDataError(
-                f"{name}: the layer holds {sorted(set(geo.geom_type.dropna()))} "
-                "geometries; point locations are needed."
+        blank = blank & table.geometry.isna().to_numpy()
+        values = values.assign(_wkb=shapely.to_wkb(table.geometry.to_numpy()))
+    report.drop("blank row", blank)
+    duplicate = values.duplicated().to_numpy() & ~blank
+    if police:
+        # police.uk lists each anti-social-behaviour report as its own row without
+        # an ID: identical rows there are separate reports, not copies.
+        anonymous = (table["crime_id"].astype(str).str.strip() == "").to_numpy()
+        kept = int((duplicate & anonymous).sum())
+        if kept:
+            report.notes.append(
+                f"{kept} rows without a Crime ID repeat another row; kept, since "
+                "police.uk lists each anti-social-behaviour report separately"
             )
-        x = np.where(is_point, geo.geometry.x, np.nan)
-        y = np.where(is_point, geo.geometry.y, np.nan)
-        outside_gb = np.zeros(len(table), bool)
-    else:
-        x, y, outside_gb = locate(table, name)
-    no_location = ~np.isfinite(x) | ~np.isfinite(y)
-    report.drop("outside Great Britain", keep & outside_gb)
-    report.drop("no location", keep & no_location & ~outside_gb)
-    keep = keep & ~no_location
-    if area is not None:
-        inside = np.zeros(len(table), bool)
-        inside[keep] = shapely.contains_xy(area, x[keep], y[keep])
-        report.drop("outside the study area", keep & ~inside)
-        keep = keep & inside
-    frame = pd.DataFrame({k: v[keep].to_numpy() for k, v in columns.items()})
-    report.rows_kept = int(keep.sum())
-    return gpd.GeoDataFrame(
-        frame, geometry=point_array(x[keep], y[keep]), crs=BNG
-    ).reset_index(drop=True)
+        duplicate = duplicate & ~anonymous
+    report.drop("duplicate row", duplicate)
+    return ~blank & ~duplicate
+
+
+def _refuse_all_bad(
+    name: str, column: str, raw: pd.Series, keep: np.ndarray, good: np.ndarray
+) -> None:
+    if keep.any() and not (keep & good).any():
+        filled = raw[keep & (raw.astype(str).str.strip() != "").to_numpy()]
+        example = (
+            f" (e.g. '{str(filled.iloc[0])[:40]}')" if len(filled) else " (all empty)"
+        )
+        raise InputDataError(
+            f"{name}: none of the values in column '{column}' could be read as a "
+            f"date{example}. Write dates as 25/12/2025, 25/12/2025 21:30 or 2025-12-25."
+        )
 
 
 def _read_events(
-    source: Source, kind: str, area: shapely.Geometry | None
+    source: Source,
+    kind: str,
+    area: shapely.Geometry | None,
+    postcodes: PostcodeTable | None,
 ) -> tuple[gpd.GeoDataFrame, FileReport]:
     name, data = source
-    table = read_table(name, data)
-    _refuse_personal(table, name)
+    loaded = load_table(name, data)
+    police = _is_police(loaded)
+    refuse_personal(loaded.frame, name, loaded.headers)
+    table = loaded.frame
     needed = ["date", "category"] if kind == "incidents" else ["date"]
-    _require(table, name, needed)
-    report = FileReport(file=name, kind=kind, rows_read=len(table))
-    when, has_day, has_time = _parse_when(table)
-    keep = np.ones(len(table), bool)
-    undated = when.isna().to_numpy()
-    report.drop("unparseable date", undated)
-    keep &= ~undated
+    _require(loaded, name, needed)
+    report = FileReport(
+        file=name,
+        kind=kind,
+        rows_read=len(table),
+        format="police.uk street-level CSV" if police else loaded.format,
+        notes=list(loaded.notes),
+    )
+    require_location(loaded, name)
+    keep = _screen(loaded, report, police)
+    kept_columns = [c for c in _KEEP[kind] if c in table.columns]
+    if police:
+        kept_columns.append("crime_id")
+    if isinstance(table, gpd.GeoDataFrame):
+        kept_columns.append("geometry")
+    table = loaded.frame = table[kept_columns]  # only what the analysis needs
+    parsed = parse_dates(table["date"], name, loaded.headers.get("date", "date"))
+    if "time" in table.columns:
+        parsed = apply_clock(parsed, table["time"])
+    report.notes.extend(parsed.notes)
+    dated = parsed.when.notna().to_numpy()
+    _refuse_all_bad(
+        name, loaded.headers.get("date", "date"), table["date"], keep, dated
+    )
+    report.drop("unparseable date", keep & ~dated)
+    keep &= dated
     columns: dict[str, pd.Series] = {
-        "when": when,
-        "has_day": has_day,
-        "has_time": has_time,
+        "when": parsed.when,
+        "has_day": parsed.has_day,
+        "has_time": parsed.has_time & parsed.has_day,
     }
     if kind == "incidents":
         category = table["category"].astype(str).str.strip().str.lower()
@@ -166,7 +146,7 @@ def _read_events(
         report.drop("no category", keep & blank)
         keep &= ~blank
         columns["category"] = category
-        default_source = "police.uk" if "crime_id" in table.columns else name
+        default_source = "police.uk" if police else name
         if "source" in table.columns:
             src = table["source"].astype(str).str.strip()
             columns["source"] = src.where(src != "", default_source)
@@ -176,27 +156,38 @@ def _read_events(
         people = pd.Series(1, index=table.index, dtype="int64")
         if "young_people" in table.columns:
             given = pd.to_numeric(table["young_people"], errors="coerce")
-            bad = (given.isna() | (given < 0)).to_numpy()
+            bad = (given.isna() | (given < 0) | (given % 1 != 0)).to_numpy()
             report.drop("young people not a number", keep & bad)
             keep &= ~bad
             people = given.fillna(0).astype("int64")
         columns["young_people"] = people
-    frame = _points_frame(table, name, report, keep, columns, area)
+    x, y, keep = locate_rows(table, name, report, keep, postcodes, allow_areas=False)
+    keep = clip_to_area(x, y, keep, area, report)
+    frame = points_frame(columns, x, y, keep)
+    report.rows_kept = int(keep.sum())
     if kind == "incidents":
         frame["category"] = frame["category"].astype("category")
         frame["source"] = frame["source"].astype("category")
     return frame, report
 
 
+def _postcode_table(postcodes: Source | None) -> PostcodeTable | None:
+    return None if postcodes is None else read_postcode_table(postcodes)
+
+
 def _read_many(
-    sources: Sequence[Source], kind: str, area: gpd.GeoDataFrame | None
+    sources: Sequence[Source],
+    kind: str,
+    area: gpd.GeoDataFrame | None,
+    postcodes: Source | None,
 ) -> tuple[gpd.GeoDataFrame, list[FileReport]]:
     mask = None if area is None else shapely.union_all(area.geometry.to_numpy())
     if mask is not None:
         shapely.prepare(mask)
+    table = _postcode_table(postcodes)
     frames, reports = [], []
-    for source in sources:
-        frame, report = _read_events(source, kind, mask)
+    for source in expand_archives(sources):
+        frame, report = _read_events(source, kind, mask, table)
         frames.append(frame)
         reports.append(report)
         log.info(
@@ -224,9 +215,23 @@ def _empty(kind: str) -> gpd.GeoDataFrame:
 
 
 def read_incidents(
-    sources: Sequence[Source], *, area: gpd.GeoDataFrame | None = None
+    sources: Sequence[Source],
+    *,
+    area: gpd.GeoDataFrame | None = None,
+    postcodes: Source | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[FileReport]]:
     """Read incident files into one canonical frame.
+
+    Parameters
+    ----------
+    sources
+        ``(file name, bytes)`` pairs; a name may end in ``#sheet`` or ``#layer``,
+        and a zip of data files counts as its members.
+    area
+        Study-area polygons; rows outside are dropped and counted.
+    postcodes
+        OS Code-Point Open or ONS Postcode Directory table used to locate rows
+        that have a ``postcode`` (unit or sector) but no coordinates.
 
     Returns
     -------
@@ -236,20 +241,26 @@ def read_incidents(
         (lower-case categorical), ``source`` (categorical), Point ``geometry``;
         CRS EPSG:27700. One report per file.
     """
-    return _read_many(sources, "incidents", area)
+    return _read_many(sources, "incidents", area, postcodes)
 
 
 def read_contacts(
-    sources: Sequence[Source], *, area: gpd.GeoDataFrame | None = None
+    sources: Sequence[Source],
+    *,
+    area: gpd.GeoDataFrame | None = None,
+    postcodes: Source | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[FileReport]]:
     """Read outreach contacts: ``when``, ``has_day``, ``has_time``, ``young_people``."""
-    return _read_many(sources, "contacts", area)
+    return _read_many(sources, "contacts", area, postcodes)
 
 
 def read_places(
-    sources: Sequence[Source], kind: str
+    sources: Sequence[Source], kind: str, *, postcodes: Source | None = None
 ) -> tuple[gpd.GeoDataFrame, list[FileReport]]:
     """Read services or community spaces.
+
+    Places are organisations, so contact columns are not refused, only dropped.
+    Areas (e.g. parks drawn as polygons) are placed at a point inside them.
 
     Returns
     -------
@@ -257,14 +268,27 @@ def read_places(
         Columns ``name``, ``category`` (lower-case), ``opening_hours`` (str, may be
         empty), Point ``geometry``; CRS EPSG:27700.
     """
+    table_pc = _postcode_table(postcodes)
     frames, reports = [], []
-    for name, data in sources:
-        table = read_table(name, data)
-        _require(table, name, ["name", "category"])
-        report = FileReport(file=name, kind=kind, rows_read=len(table))
+    for name, data in expand_archives(sources):
+        loaded = load_table(name, data)
+        table = loaded.frame
+        _require(loaded, name, ["name", "category"])
+        report = FileReport(
+            file=name,
+            kind=kind,
+            rows_read=len(table),
+            format=loaded.format,
+            notes=list(loaded.notes),
+        )
+        require_location(loaded, name)
+        keep = _screen(loaded, report, police=False)
+        extra = ["geometry"] if isinstance(table, gpd.GeoDataFrame) else []
+        table = table[[c for c in _KEEP["places"] if c in table.columns] + extra]
         label = table["name"].astype(str).str.strip()
         unnamed = (label == "").to_numpy()
-        report.drop("no name", unnamed)
+        report.drop("no name", keep & unnamed)
+        keep &= ~unnamed
         hours = (
             table["opening_hours"].astype(str).str.strip()
             if "opening_hours" in table.columns
@@ -275,7 +299,9 @@ def read_places(
             "category": table["category"].astype(str).str.strip().str.lower(),
             "opening_hours": hours.replace("nan", ""),
         }
-        frames.append(_points_frame(table, name, report, ~unnamed, columns, None))
+        x, y, keep = locate_rows(table, name, report, keep, table_pc, allow_areas=True)
+        frames.append(points_frame(columns, x, y, keep))
+        report.rows_kept = int(keep.sum())
         reports.append(report)
     if not frames:
         empty = pd.DataFrame({"name": [], "category": [], "opening_hours": []})
@@ -285,7 +311,7 @@ def read_places(
 
 
 def read_area(source: Source) -> gpd.GeoDataFrame:
-    """Read study-area or boundary polygons.
+    """Read study-area or boundary polygons (GeoJSON, GeoPackage, zipped shapefile).
 
     Returns
     -------
@@ -293,15 +319,18 @@ def read_area(source: Source) -> gpd.GeoDataFrame:
         The file's attribute columns and (Multi)Polygon ``geometry``; EPSG:27700.
     """
     name, data = source
-    if PurePath(name).suffix.lower() not in {".geojson", ".json", ".gpkg"}:
+    suffix = PurePath(split_part(name)[0]).suffix.lower()
+    if suffix not in {".geojson", ".json", ".gpkg", ".zip"}:
         raise InputDataError(
-            f"{name}: a study area must be a GeoJSON or GeoPackage of polygons."
+            f"{name}: a study area must be a GeoJSON, GeoPackage or zipped "
+            "shapefile of polygons."
         )
-    table = read_table(name, data)
+    table = load_table(name, data).frame
     polygons = table[table.geom_type.isin(["Polygon", "MultiPolygon"])]
     if polygons.empty:
         raise InputDataError(
-            f"{name}: no polygons found (found {sorted(set(table.geom_type))}). "
+            f"{name}: no polygons found "
+            f"(found {sorted(set(table.geom_type.dropna()))}). "
             "Give the study area as polygons, e.g. LSOA or ward boundaries."
         )
     return polygons.to_crs(BNG).reset_index(drop=True)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import shapely
-from libpysal.graph import Graph
 from scipy import sparse
 
 from geodata.crs import BNG
@@ -170,6 +169,10 @@ def area_units(x: np.ndarray, y: np.ndarray, areas: gpd.GeoDataFrame) -> Units:
 
     An area with no neighbour (an island) keeps itself as its only neighbour.
     """
+    # Imported here: libpysal takes about a second to import and only user areas
+    # need it; square and hexagon cells build their weights directly.
+    from libpysal.graph import Graph
+
     geoms = areas.geometry.to_numpy()
     tree = shapely.STRtree(geoms)
     pts, hit = tree.query(shapely.points(np.column_stack([x, y])), predicate="within")

@@ -1,15 +1,17 @@
-"""Service gaps: how far each hotspot area is from the nearest service of each kind."""
+"""Service gaps: the nearest service of each kind to each hotspot, open or not."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely import STRtree
+import shapely
 
 from geodata.crs import BNG
+from outreach.hours import open_matrix, representative_time
 from outreach.walking import (
     DEFAULT_CIRCUITY,
     DEFAULT_SPEED_M_PER_MIN,
@@ -37,34 +39,57 @@ GAP_COLUMNS = (
     "distance_m",
     "walk_minutes",
     "straight_m",
+    "open_at_peak",
+    "checked_at",
+    "nearest_open_service",
+    "open_walk_minutes",
+)
+GAP_TEXT_COLUMNS = (
+    "hotspot_id",
+    "hotspot_name",
+    "nearest_service",
+    "open_at_peak",
+    "checked_at",
+    "nearest_open_service",
 )
 
 # A service further than this many minutes' walk is worth telling the panel about.
 GAP_MINUTES = 15
 
 
-def _in_bng(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+def in_bng(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+    """Return ``frame`` in EPSG:27700 (reprojected if needed); no CRS is an error."""
     if frame.crs is None:
         raise ValueError(f"{what} has no CRS; canonical frames are EPSG:27700.")
     return frame if frame.crs == BNG else frame.to_crs(BNG)
 
 
-def _nearest(
-    areas: np.ndarray, services: gpd.GeoDataFrame
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return the nearest service's name and straight-line metres for each area."""
-    n = len(areas)
-    if services.empty:
-        return np.full(n, "", dtype=object), np.full(n, np.nan)
-    tree = STRtree(services.geometry.to_numpy())
-    (area_idx, service_idx), dist = tree.query_nearest(
-        areas, return_distance=True, all_matches=False
-    )
-    names = np.full(n, "", dtype=object)
-    metres = np.full(n, np.nan)
-    names[area_idx] = services["name"].astype(str).to_numpy()[service_idx]
-    metres[area_idx] = dist
-    return names, metres
+def _metres_matrix(areas: np.ndarray, services: gpd.GeoDataFrame) -> np.ndarray:
+    """Return straight-line metres from every area (rows) to every service."""
+    points = services.geometry.to_numpy()
+    return shapely.distance(areas[:, None], points[None, :])
+
+
+def _nearest_in(metres: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the nearest allowed service's column (-1 if none) and metres per row."""
+    n = len(metres)
+    if metres.shape[1] == 0:
+        return np.full(n, -1), np.full(n, np.nan)
+    allowed = np.where(mask, metres, np.inf)
+    column = allowed.argmin(axis=1)
+    best = allowed[np.arange(n), column]
+    none = np.isinf(best)
+    return np.where(none, -1, column), np.where(none, np.nan, best)
+
+
+def _peak_moments(hotspots: gpd.GeoDataFrame) -> pd.Series:
+    """Return each hotspot's representative peak datetime (NaT when unknown)."""
+    days = hotspots.get("peak_day", pd.Series("unknown", index=hotspots.index))
+    bands = hotspots.get("peak_band", pd.Series("unknown", index=hotspots.index))
+    moments = [
+        representative_time(str(d), str(b)) for d, b in zip(days, bands, strict=True)
+    ]
+    return pd.Series(pd.to_datetime(moments), dtype="datetime64[ns]")
 
 
 def find_gaps(
@@ -77,14 +102,19 @@ def find_gaps(
     """Find the nearest service of every category to every hotspot area.
 
     Distance is measured from the hotspot polygon (0 when the service lies inside
-    it) in straight-line metres, then turned into a walking estimate.
+    it) in straight-line metres, then turned into a walking estimate. Whether a
+    service is open is checked at the hotspot's peak day and band, at the time
+    in :data:`outreach.hours.BAND_TIMES` (after school 16:30, evening 19:30,
+    late night 22:30, daytime 13:00) in an ordinary week.
 
     Parameters
     ----------
     hotspots
-        Hotspot areas (``hotspot_id``, ``name``, polygon geometry).
+        Hotspot areas (``hotspot_id``, ``name``, polygon geometry; ``peak_day``
+        and ``peak_band`` when known).
     services
-        Canonical services (``name``, ``category``, point geometry).
+        Canonical services (``name``, ``category``, ``opening_hours``, point
+        geometry).
     speed_m_per_min
         Walking speed in metres per minute.
     circuity
@@ -96,45 +126,76 @@ def find_gaps(
         One row per hotspot and category in :data:`SERVICE_CATEGORIES` (hotspot
         order, then category order). Columns ``hotspot_id``, ``hotspot_name``,
         ``category``, ``nearest_service`` ("" when the category has no service),
-        ``distance_m`` (walking metres, est.), ``walk_minutes``, ``straight_m``;
-        the last three are nullable ``Int64``, NA when the category has no service.
+        ``distance_m`` (walking metres, est.), ``walk_minutes``, ``straight_m``
+        (these three nullable ``Int64``, NA when the category has no service),
+        ``open_at_peak`` ("yes"/"no"/"unknown": is the nearest service open at
+        the peak time; "unknown" when the peak time or its hours are unknown,
+        "no" when the category has no service), ``checked_at`` (e.g.
+        "Fri 19:30", or "unknown"), ``nearest_open_service`` (nearest service
+        *known* to be open then, "" if none or peak unknown) and
+        ``open_walk_minutes`` (``Int64``, NA when there is none).
     """
-    hotspots = _in_bng(hotspots, "hotspots")
-    services = _in_bng(services, "services")
-    areas = hotspots.geometry.to_numpy()
+    hotspots = in_bng(hotspots, "hotspots")
+    services = in_bng(services, "services")
     unknown = sorted(set(services["category"]) - set(SERVICE_CATEGORIES))
     if unknown:
         log.info("find_gaps: ignoring services in categories %s", unknown)
+    metres = _metres_matrix(hotspots.geometry.to_numpy(), services)
+    moments = _peak_moments(hotspots)
+    hours = services.get("opening_hours", pd.Series("", index=services.index))
+    is_open, known = open_matrix(list(hours.fillna("")), moments)
+    names = services["name"].astype(str).to_numpy()
+    checked = np.where(
+        moments.notna(), moments.dt.strftime("%a %H:%M").fillna("unknown"), "unknown"
+    )
 
     parts = []
     for category in SERVICE_CATEGORIES:
-        names, straight = _nearest(areas, services[services["category"] == category])
+        in_category = (services["category"] == category).to_numpy()[None, :]
+        column, straight = _nearest_in(metres, in_category)
+        has = column >= 0
+        rows = np.flatnonzero(has)
+        open_text = np.full(len(column), "no", dtype=object)
+        open_text[rows[is_open[rows, column[rows]]]] = "yes"
+        open_text[rows[~known[column[rows]]]] = "unknown"
+        open_text[has & moments.isna().to_numpy()] = "unknown"
+        open_col, open_m = _nearest_in(metres, in_category & is_open)
         parts.append(
             pd.DataFrame(
                 {
                     "hotspot_id": hotspots["hotspot_id"].astype(str).to_numpy(),
                     "hotspot_name": hotspots["name"].astype(str).to_numpy(),
                     "category": category,
-                    "nearest_service": names,
+                    "nearest_service": np.where(has, names[column], ""),
                     "distance_m": np.round(walk_metres(straight, circuity)),
                     "walk_minutes": walk_minutes(straight, speed_m_per_min, circuity),
                     "straight_m": np.round(straight),
+                    "open_at_peak": open_text,
+                    "checked_at": checked,
+                    "nearest_open_service": np.where(
+                        open_col >= 0, names[open_col], ""
+                    ),
+                    "open_walk_minutes": walk_minutes(
+                        open_m, speed_m_per_min, circuity
+                    ),
                     "_order": np.arange(len(hotspots)),
                 }
             )
         )
     gaps = pd.concat(parts, ignore_index=True)
     gaps = gaps.sort_values("_order", kind="stable").drop(columns="_order")
-    for column in ("distance_m", "walk_minutes", "straight_m"):
+    for column in ("distance_m", "walk_minutes", "straight_m", "open_walk_minutes"):
         gaps[column] = gaps[column].astype("Int64")
-    for column in ("hotspot_id", "hotspot_name", "nearest_service"):
+    for column in GAP_TEXT_COLUMNS:
         gaps[column] = gaps[column].astype("str")
     gaps = gaps.reset_index(drop=True)
     log.info(
-        "find_gaps: %d hotspots x %d categories, %d rows without a service",
+        "find_gaps: %d hotspots x %d categories, %d rows without a service, "
+        "%d nearest services with unknown hours at the peak",
         len(hotspots),
         len(SERVICE_CATEGORIES),
         int(gaps["walk_minutes"].isna().sum()),
+        int((gaps["open_at_peak"] == "unknown").sum()),
     )
     return gaps[list(GAP_COLUMNS)]
 
@@ -171,4 +232,94 @@ def gap_summary(gaps: pd.DataFrame, *, over_minutes: int = GAP_MINUTES) -> list[
         "not be measured."
         for category in missing
     )
+    return lines
+
+
+def _names(names: pd.Series, most: int = 5) -> str:
+    shown = list(names.drop_duplicates())
+    text = ", ".join(shown[:most])
+    return text + (f" and {len(shown) - most} more" if len(shown) > most else "")
+
+
+def _peak_sentences(
+    gaps: pd.DataFrame, focus: Sequence[str], over_minutes: int
+) -> list[str]:
+    """Say which hotspots have no focus provision open near them at their peak."""
+    timed = gaps[gaps["checked_at"] != "unknown"]
+    if gaps.empty:
+        return []
+    if timed.empty:
+        return [
+            "No hotspot has a known peak day and time, so opening hours could "
+            "not be checked against them."
+        ]
+    total = timed["hotspot_id"].nunique()
+    lines = []
+    for category in focus:
+        rows = timed[timed["category"] == category]
+        far = rows[~(rows["open_walk_minutes"] <= over_minutes).fillna(False)]
+        if far.empty:
+            continue
+        lines.append(
+            f"At their peak times, {far['hotspot_id'].nunique()} of {total} hotspot "
+            f"areas have no {category} provision open within {over_minutes} "
+            f"minutes' walk (est.): {_names(far['hotspot_name'])}."
+        )
+    return lines
+
+
+def gap_sentences(
+    gaps: pd.DataFrame | None = None,
+    areas: pd.DataFrame | None = None,
+    coverage: pd.DataFrame | None = None,
+    whatif: pd.DataFrame | None = None,
+    *,
+    focus: Sequence[str] = ("youth and diversionary", "mental health"),
+    over_minutes: int = GAP_MINUTES,
+    top: int = 3,
+) -> list[str]:
+    """Summarise service gaps for the panel pack in a few plain sentences.
+
+    Parameters
+    ----------
+    gaps
+        Output of :func:`find_gaps`.
+    areas
+        Output of :func:`outreach.access.area_gaps`.
+    coverage
+        Output of :func:`outreach.coverage.coverage_table`.
+    whatif
+        Output of :func:`outreach.whatif.best_new_site`.
+    focus
+        Service kinds the hotspot and coverage sentences are about.
+    over_minutes
+        A walk longer than this many minutes is a gap.
+    top
+        How many of the biggest-gap areas to name.
+
+    Returns
+    -------
+    list of str
+        Sentences built only from already-suppressed values.
+    """
+    # Imported here: both modules import this one for its categories.
+    from outreach.coverage import coverage_sentences
+
+    lines = [] if gaps is None else _peak_sentences(gaps, focus, over_minutes)
+    if areas is not None and len(areas):
+        worst = areas.sort_values("gap_rank", kind="stable").head(top)
+        lines.append(
+            f"Areas with the biggest gap between need and provision (many "
+            f"incidents, little {' or '.join(focus)} provision within a walk"
+            f"{', high deprivation' if 'wimd_rank' in areas else ''}): "
+            f"{_names(worst['area_name'] + ' (' + worst['area_id'] + ')', top)}."
+        )
+    if coverage is not None:
+        chosen = coverage[coverage["category"].isin(focus)]
+        lines.extend(coverage_sentences(chosen, minutes=over_minutes))
+    if whatif is not None:
+        from outreach.whatif import whatif_sentence
+
+        sentence = whatif_sentence(whatif)
+        lines.extend([sentence] if sentence else [])
     return lines

@@ -177,8 +177,9 @@ def test_geojson_points_are_read():
         ),
         (
             "swap.csv",
-            b"date,category,latitude,longitude\n2026-01-01,x,-3.94,51.62\n",
-            r"swap\.csv: columns 'longitude' and 'latitude' look swapped",
+            b"date,category,latitude,longitude\n2026-01-01,x,-3.94,51.62\n"
+            b"2026-01-01,x,51.62,-3.94\n",
+            r"swap\.csv: columns 'longitude' and 'latitude' look swapped in 1 of 2",
         ),
         (
             "abroad.csv",

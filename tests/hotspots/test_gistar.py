@@ -7,8 +7,8 @@ import pytest
 from libpysal.weights import lat2W
 from scipy import stats
 
-from hotspots.gistar import gi_star, lattice_weights, window_p_values
-from hotspots.grid import choose_cell_size, make_grid
+from hotspots.gistar import gi_star, gi_star_z, lattice_weights, window_p_values
+from hotspots.grid import _distinct_metres, choose_cell_size, make_grid
 
 
 def test_lattice_weights_match_libpysal_queen_with_self():
@@ -89,3 +89,31 @@ def test_cell_size_rules_are_reported():
     assert 100 <= choice["cell_size_m"] <= 1000
     assert choice["cell_size_rule"]
     assert choice["sparsity_rule_m"] == pytest.approx((1e8 / 200) ** 0.5, rel=1e-3)
+
+
+def test_gi_star_z_equals_esda_g_local_star_binary():
+    """Our direct Gi* z equals esda's G_Local(star, binary) on a holed lattice."""
+    from esda.getisord import G_Local
+    from libpysal.weights import WSP
+
+    rng = np.random.default_rng(3)
+    rows, cols = np.divmod(np.flatnonzero(rng.random(30 * 30) > 0.1), 30)
+    w = lattice_weights(rows, cols)
+    counts = rng.negative_binomial(1.5, 0.4, len(rows))
+    esda_z = G_Local(
+        counts.astype(float),
+        WSP(w).to_W(silence_warnings=True),
+        transform="B",
+        star=None,
+        permutations=0,
+    ).Zs
+    np.testing.assert_allclose(gi_star_z(counts, w), esda_z, atol=1e-12)
+
+
+def test_distinct_locations_equal_numpy_unique_rows():
+    """The integer-key shortcut gives np.unique's rows, in the same order."""
+    rng = np.random.default_rng(5)
+    x = rng.uniform(-30, 400, 5000)
+    y = rng.uniform(1e6, 1e6 + 60, 5000)
+    expected = np.unique(np.column_stack([x, y]).round(0), axis=0)
+    np.testing.assert_array_equal(_distinct_metres(x, y), expected)

@@ -1,0 +1,177 @@
+"""Read delimited text (CSV, TSV, police.uk) whatever the encoding and dialect."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+
+import numpy as np
+import pandas as pd
+
+from geodata.errors import InputDataError
+
+log = logging.getLogger(__name__)
+
+MAX_LINE_CHARS = 1_000_000
+DELIMITERS = (",", ";", "\t", "|")
+_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig", "UTF-8 with BOM"),
+    (b"\xff\xfe", "utf-16", "UTF-16"),
+    (b"\xfe\xff", "utf-16", "UTF-16"),
+)
+
+
+def _has_long_line(data: bytes, limit: int) -> bool:
+    """Whether any line is longer than ``limit`` bytes, without scanning every byte.
+
+    Such a line covers at least one whole block of ``limit // 2`` bytes with no line
+    break, so only blocks need testing; ``bytes.find`` stops at the first break.
+    """
+    block = max(limit // 2, 1)
+    for start in range(0, len(data) - block + 1, block):
+        end = start + block
+        if data.find(b"\n", start, end) < 0 and data.find(b"\r", start, end) < 0:
+            first = max(data.rfind(b"\n", 0, start), data.rfind(b"\r", 0, start)) + 1
+            stops = [
+                i for i in (data.find(b"\n", end), data.find(b"\r", end)) if i >= 0
+            ]
+            if min(stops, default=len(data)) - first > limit:
+                return True
+    return False
+
+
+def decode(name: str, data: bytes) -> tuple[str, str]:
+    """Decode text bytes, returning the text and the encoding's plain name.
+
+    UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text") and
+    Windows-1252 (Excel's default "CSV" on UK machines) are accepted; anything with
+    NUL bytes or many control characters is refused as not text.
+    """
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), label
+            except UnicodeDecodeError as exc:
+                raise InputDataError(
+                    f"{name}: the text is damaged ({label} that does not decode). "
+                    "Save it again as CSV UTF-8."
+                ) from exc
+    if b"\x00" in data:
+        raise InputDataError(
+            f"{name}: this does not look like a text file (it contains NUL bytes). "
+            "Save it as CSV (comma-separated values) and upload it again."
+        )
+    try:
+        text, label = data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; latin-1 maps them rather than failing.
+        try:
+            text, label = data.decode("cp1252"), "Windows-1252"
+        except UnicodeDecodeError:
+            text, label = data.decode("latin-1"), "Latin-1"
+    sample = np.frombuffer(data[:65536], dtype=np.uint8)
+    control = (sample < 32) & ~np.isin(sample, (9, 10, 13)) | (sample == 127)
+    if sample.size and control.mean() > 0.01:
+        raise InputDataError(
+            f"{name}: this does not look like a text file (it is full of control "
+            "characters). Save it as CSV (comma-separated values) and upload it again."
+        )
+    return text, label
+
+
+def _sniff(lines: list[str], default: str) -> str:
+    """Pick the delimiter that splits the header into most, consistent, fields."""
+    best, best_score = default, (0.0, 1)
+    for delimiter in DELIMITERS:
+        rows = list(csv.reader(lines, delimiter=delimiter))
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        consistent = sum(len(r) == width for r in rows) / len(rows)
+        score = (consistent, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _parser_message(name: str, exc: Exception, delimiter: str) -> str:
+    text = str(exc)
+    if "EOF inside string" in text or "EOF" in text:
+        return (
+            f'{name}: a quoted value is never closed (a " opens a value that runs '
+            "to the end of the file). The file may be truncated; export it again."
+        )
+    if "Expected" in text and "fields" in text:
+        detail = text.split("C error: ")[-1].strip()
+        return (
+            f"{name}: rows have different numbers of columns ({detail}). A value "
+            f"probably contains an unquoted {_NAMES[delimiter]}; export the file "
+            "again with quoted values."
+        )
+    return f"{name}: could not read it as a table ({text}). Export it again as CSV."
+
+
+def read_text_table(
+    name: str, data: bytes, tab_default: bool
+) -> tuple[pd.DataFrame, str]:
+    """Read delimited text into a DataFrame of strings.
+
+    Returns
+    -------
+    DataFrame, str
+        All columns as ``str`` ("" for empty cells) and a description of the file,
+        e.g. ``"CSV, UTF-8, comma-separated"``.
+    """
+    if _has_long_line(data, MAX_LINE_CHARS):
+        raise InputDataError(
+            f"{name}: one line is longer than {MAX_LINE_CHARS:,} characters. The "
+            "file is not a plain table (or a cell holds a whole document); export "
+            "only the columns needed."
+        )
+    text, encoding = decode(name, data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputDataError(f"{name}: the file is empty. Export the data again.")
+    head = text.lstrip()[:2000].lower()
+    if (
+        head.startswith(("<!doctype html", "<html", "<?xml", "<table"))
+        or "<html" in head
+    ):
+        raise InputDataError(
+            f"{name}: this is a web page (HTML), not CSV. Download the CSV file itself "
+            "(right-click the download link and choose 'Save link as')."
+        )
+    delimiter = "\t" if tab_default else ","
+    first, _, rest = text.partition("\n")
+    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+        # Excel writes a "sep=;" line so that it can reopen the file; honour it.
+        delimiter, text = first.strip()[4], rest
+    else:
+        lines = [line for line in text[:200_000].split("\n")[:60] if line.strip()]
+        delimiter = _sniff(lines, delimiter)
+    try:
+        table = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=False,
+        )
+    except pd.errors.EmptyDataError as exc:
+        raise InputDataError(
+            f"{name}: the file is empty. Export the data again."
+        ) from exc
+    except (pd.errors.ParserError, ValueError, OverflowError) as exc:
+        raise InputDataError(_parser_message(name, exc, delimiter)) from exc
+    unnamed = [
+        c
+        for c in table.columns
+        if str(c).startswith("Unnamed: ")
+        and (table[c].astype(str).str.strip() == "").all()
+    ]
+    table = table.drop(columns=unnamed).fillna("")
+    description = f"{encoding}, {_NAMES[delimiter]}-separated"
+    log.debug("%s: %s, %d rows", name, description, len(table))
+    return table, description

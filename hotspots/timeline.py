@@ -1,0 +1,335 @@
+"""The hotspot map over time: trend classes per cell and hotspot, emerging areas.
+
+``hotspot_trends`` takes a finished hotspot map (``HotspotResult``) and the
+incidents behind it, cuts them into panel periods that end on the panel date,
+runs the map's Gi* test in every period and classifies cells and hotspot areas
+(rules in ``hotspots.trends``). Cells that are new or emerging outside every
+hotspot of the map (a context too recent to stand out over the whole window)
+become "emerging areas", named and described like hotspots.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import sparse
+
+from geodata.disclosure import shown_counts, suppress_counts
+from hotspots.areas import HOTSPOT_COLUMNS, build_hotspots, label_components
+from hotspots.params import HotspotParams
+from hotspots.periods import assign_periods, make_periods, period_counts, period_hot
+from hotspots.result import HotspotResult
+from hotspots.trends import (
+    AREA_MK_ALPHA,
+    MK_ALPHA,
+    PERSISTENT_SHARE,
+    RECENT_PERIODS,
+    classify_trends,
+    trend_note,
+    trend_of_area,
+)
+
+log = logging.getLogger(__name__)
+
+TREND_CELL_COLUMNS = ["cell_id", "trend", "hot_periods", "hot_recent"]
+TREND_HOTSPOT_COLUMNS = ["hotspot_id", "trend", "recent"]
+PERIOD_TABLE_COLUMNS = ["period", "start", "end", "incidents", "incidents_shown"]
+EMERGING_COLUMNS = [*HOTSPOT_COLUMNS[:-1], "trend", "recent", "geometry"]
+_EMERGING = ("new", "emerging")
+_TOUCH_M = 0.001
+
+
+@dataclass(frozen=True)
+class TrendResult:
+    """Trend classes per cell and hotspot, emerging areas and the periods behind.
+
+    Attributes
+    ----------
+    periods
+        ``PERIOD_TABLE_COLUMNS``: ``period`` (0 = oldest), ``start``, ``end``
+        (exclusive), ``incidents`` (str, suppressed) and ``incidents_shown``
+        (float, NaN where suppressed) over the whole study area.
+    cells
+        ``TREND_CELL_COLUMNS``: ``cell_id``, ``trend`` (one of
+        ``hotspots.trends.TREND_CLASSES``), ``hot_periods`` and ``hot_recent``
+        (int: periods hot in all, and among the last 3); one row per row of
+        ``HotspotResult.cells``, same order.
+    hotspots
+        ``TREND_HOTSPOT_COLUMNS``: ``hotspot_id``, ``trend``, ``recent`` ("up",
+        "down", "same"); one row per row of ``HotspotResult.hotspots``, same
+        order.
+    emerging
+        EPSG:27700 areas of new or emerging cells outside every hotspot, with
+        at least ``threshold`` incidents in the last 3 periods:
+        ``EMERGING_COLUMNS`` (the hotspot columns, ids "E01"..., counts and
+        peak times over the last 3 periods, plus ``trend`` and ``recent``).
+    note
+        Plain-words caution for the front doors ("" when none is needed).
+    choices
+        Period length and count, thresholds and test settings.
+    """
+
+    periods: pd.DataFrame
+    cells: pd.DataFrame
+    hotspots: pd.DataFrame
+    emerging: gpd.GeoDataFrame
+    note: str
+    choices: dict = field(default_factory=dict)
+
+
+def _rebuild_units(
+    cells: gpd.GeoDataFrame, x: np.ndarray, y: np.ndarray
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Return the map's contiguity weights and each point's unit (-1: none).
+
+    Works for every unit kind (squares, hexagons, the user's areas): units that
+    touch, corners included, are neighbours (to 1 mm, as float coordinates of a
+    shared corner can differ in the last digit), and each unit is its own.
+    """
+    geoms = cells.geometry.to_numpy()
+    tree = shapely.STRtree(geoms)
+    i, j = tree.query(geoms, predicate="dwithin", distance=_TOUCH_M)
+    weights = sparse.csr_matrix(
+        (np.ones(len(i)), (i, j)), shape=(len(geoms), len(geoms))
+    )
+    weights.data[:] = 1.0
+    pts, hit = tree.query(shapely.points(x, y), predicate="intersects")
+    _, first = np.unique(pts, return_index=True)
+    unit = np.full(len(x), -1, dtype=np.int64)
+    unit[pts[first]] = hit[first]
+    return weights, unit
+
+
+def _empty_emerging(crs) -> gpd.GeoDataFrame:
+    columns = {c: [] for c in EMERGING_COLUMNS if c != "geometry"}
+    return gpd.GeoDataFrame(pd.DataFrame(columns), geometry=[], crs=crs)
+
+
+def _no_trends(result: HotspotResult, note: str, choices: dict) -> TrendResult:
+    log.info(note)
+    return TrendResult(
+        periods=pd.DataFrame(columns=PERIOD_TABLE_COLUMNS),
+        cells=pd.DataFrame({"cell_id": result.cells["cell_id"].to_numpy()}).assign(
+            trend="none", hot_periods=0, hot_recent=0
+        ),
+        hotspots=pd.DataFrame(
+            {"hotspot_id": result.hotspots["hotspot_id"].to_numpy()}
+        ).assign(trend="none", recent="same"),
+        emerging=_empty_emerging(result.cells.crs),
+        note=note,
+        choices=choices,
+    )
+
+
+def _month_only_note(left_out: str, length: str) -> str:
+    if left_out == "0":
+        return ""
+    return (
+        f"{left_out} record(s) with only a month were left out of the {length} "
+        "periods; choose monthly periods to include them."
+    )
+
+
+def _drop_thin_first_period(
+    periods: pd.DataFrame, first_seen: pd.Timestamp
+) -> pd.DataFrame:
+    """Drop the oldest period when data cover less than half of it (it looks quiet)."""
+    head = periods.iloc[0]
+    if (
+        len(periods) > 1
+        and head["end"] - first_seen < (head["end"] - head["start"]) / 2
+    ):
+        periods = periods.iloc[1:].reset_index(drop=True)
+        return periods.assign(period=np.arange(len(periods)))
+    return periods
+
+
+def _emerging_areas(
+    cells: gpd.GeoDataFrame,
+    mask: np.ndarray,
+    weights: sparse.csr_matrix,
+    hot: np.ndarray,
+    counts: np.ndarray,
+    z: np.ndarray,
+    recent: pd.DataFrame,
+    recent_cell: np.ndarray,
+    places: gpd.GeoDataFrame | None,
+    threshold: int,
+) -> gpd.GeoDataFrame:
+    """Name and describe connected new or emerging cells, as hotspot areas."""
+    labels = label_components(mask, weights)
+    if not (labels >= 0).any():
+        return _empty_emerging(cells.crs)
+    recent_counts = counts[:, -RECENT_PERIODS:].sum(axis=1)
+    areas, cell_ids, _ = build_hotspots(
+        cells[["cell_id", "geometry"]],
+        labels,
+        z[:, -1],
+        recent_counts,
+        recent,
+        recent_cell,
+        places,
+        threshold,
+    )
+    trends = trend_of_area(hot, counts, cell_ids)
+    areas = areas.join(trends, on="hotspot_id")
+    areas = areas[areas["incidents_shown"] >= threshold].reset_index(drop=True)
+    areas["hotspot_id"] = [f"E{i + 1:02d}" for i in range(len(areas))]
+    return areas[EMERGING_COLUMNS]
+
+
+def hotspot_trends(
+    incidents: gpd.GeoDataFrame,
+    result: HotspotResult,
+    params: HotspotParams,
+    panel_date: date,
+    *,
+    places: gpd.GeoDataFrame | None = None,
+    length: str = "fortnight",
+    time_window: int = 1,
+) -> TrendResult:
+    """Classify how each cell and hotspot of a hotspot map changed over time.
+
+    Parameters
+    ----------
+    incidents
+        The canonical incidents (EPSG:27700) ``result`` was computed from.
+    result
+        The hotspot map: its cells fix the grid, its hotspots each get a class.
+    params
+        The settings of that map (categories, FDR level and threshold are reused).
+    panel_date
+        Last day of the last period; later incidents are left out.
+    places
+        Named public places to name emerging areas (as ``detect_hotspots``).
+    length
+        "fortnight", "28 days" or "month". Records with only a month (police.uk)
+        are left out unless periods are months.
+    time_window
+        Periods summed for each period's test (see ``period_hot``).
+
+    Returns
+    -------
+    TrendResult
+        Classes per cell and hotspot, emerging areas, the periods, a note and
+        the choices made.
+    """
+    choices: dict = {
+        "period_length": length,
+        "panel_date": str(panel_date),
+        "time_window_periods": time_window,
+        "recent_periods": RECENT_PERIODS,
+        "persistent_share": PERSISTENT_SHARE,
+        "trend_test": f"Mann-Kendall, two-sided, {MK_ALPHA} for cells and "
+        f"{AREA_MK_ALPHA} for hotspots, lag-1 autocorrelation corrected",
+        "period_null": "fitted outside the main map's and the period's hot cells",
+    }
+    if result.status != "ok" or result.cells.empty:
+        return _no_trends(result, f"No trends: {result.message}", choices)
+    if params.categories:
+        wanted = set(params.categories)
+        incidents = incidents[incidents["category"].astype(str).isin(wanted)]
+    if length != "month":
+        month_only = ~incidents["has_day"].to_numpy(bool)
+        left_out = np.array([int(month_only.sum())])
+        choices["month_only_left_out"] = str(
+            suppress_counts(left_out, params.threshold).iloc[0]
+        )
+        incidents = incidents[~month_only]
+    if incidents.empty:
+        note = "No trends: no incident has a day; choose monthly periods."
+        return _no_trends(result, note, choices)
+    incidents = incidents.reset_index(drop=True)
+    first_seen = incidents["when"].min()
+    periods = _drop_thin_first_period(
+        make_periods(first_seen, panel_date, length), first_seen
+    )
+    xy = incidents.geometry
+    weights, cell_index = _rebuild_units(result.cells, xy.x.to_numpy(), xy.y.to_numpy())
+    period_index = assign_periods(incidents["when"], periods)
+    n_cells, n_periods = len(result.cells), len(periods)
+    main_hot = (result.cells["significant"] & (result.cells["gistar"] > 0)).to_numpy()
+    z, hot = period_hot(
+        cell_index,
+        period_index,
+        n_cells,
+        weights,
+        n_periods,
+        params.alpha,
+        time_window=time_window,
+        background=np.asarray(weights @ main_hot.astype(float)).ravel() == 0,
+    )
+    cell_trend = classify_trends(hot, z).to_numpy()
+    counts = period_counts(cell_index, period_index, n_cells, n_periods)
+    hotspot_of_cell = result.cells["hotspot_id"].to_numpy()
+    areas = trend_of_area(hot, counts, hotspot_of_cell)
+    is_recent = period_index >= n_periods - RECENT_PERIODS
+    emerging = _emerging_areas(
+        result.cells,
+        np.isin(cell_trend, _EMERGING) & (hotspot_of_cell == ""),
+        weights,
+        hot,
+        counts,
+        z,
+        incidents[is_recent].reset_index(drop=True),
+        cell_index[is_recent],
+        places,
+        params.threshold,
+    )
+    per_period = counts.sum(axis=0)
+    choices.update(
+        periods=n_periods,
+        first_period_start=str(periods["start"].iloc[0].date()),
+        incidents_in_periods=int(per_period.sum()),
+    )
+    log.info(
+        "trends over %d %s periods: cells %s; %d emerging area(s)",
+        n_periods,
+        length,
+        pd.Series(cell_trend).value_counts().to_dict(),
+        len(emerging),
+    )
+    ids = result.hotspots["hotspot_id"].to_numpy()
+    return TrendResult(
+        periods=periods.assign(
+            incidents=suppress_counts(per_period, params.threshold).to_numpy(),
+            incidents_shown=shown_counts(per_period, params.threshold).to_numpy(),
+        )[PERIOD_TABLE_COLUMNS],
+        cells=pd.DataFrame(
+            {
+                "cell_id": result.cells["cell_id"].to_numpy(),
+                "trend": cell_trend,
+                "hot_periods": hot.sum(axis=1),
+                "hot_recent": hot[:, -RECENT_PERIODS:].sum(axis=1),
+            }
+        ),
+        hotspots=pd.DataFrame(
+            {
+                "hotspot_id": result.hotspots["hotspot_id"].to_numpy(),
+                "trend": areas["trend"].reindex(ids).fillna("none").to_numpy(object),
+                "recent": areas["recent"].reindex(ids).fillna("same").to_numpy(object),
+            }
+        ),
+        emerging=emerging,
+        note=" ".join(
+            part
+            for part in (
+                trend_note(
+                    n_periods,
+                    float(np.median(per_period)),
+                    length,
+                    params.min_incidents,
+                    params.threshold,
+                ),
+                _month_only_note(choices.get("month_only_left_out", "0"), length),
+            )
+            if part
+        ),
+        choices=choices,
+    )

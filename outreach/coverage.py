@@ -1,0 +1,309 @@
+"""Coverage: the share of incidents within a few minutes' walk of each service kind.
+
+Walking minutes are estimated as straight line x circuity at walking pace
+(:mod:`outreach.walking`). Two questions are answered:
+
+- *hours ignored*: is any service of the kind within reach of the incident?
+- *open services*: for incidents with a day and time, is a service of the kind
+  that is **open at the incident's time** within reach? A service whose hours
+  are missing or unreadable counts as open by default (``unknown_hours="open"``),
+  so a gap shown is never an artefact of missing hours; pass ``"closed"`` for
+  the strict reading. The table says how many services had unknown hours.
+
+Disclosure: the table carries shares only, no counts, and a share is shown only
+when it rests on at least ``threshold`` incidents on each side (within reach and
+beyond it); otherwise it reads "<5 incidents" or "all but <5 incidents".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Sequence
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata.disclosure import DEFAULT_THRESHOLD
+from hotspots.profiles import time_band
+from outreach.gaps import SERVICE_CATEGORIES, in_bng
+from outreach.hours import open_matrix
+from outreach.walking import DEFAULT_CIRCUITY, DEFAULT_SPEED_M_PER_MIN
+
+log = logging.getLogger(__name__)
+
+COVERAGE_MINUTES: tuple[int, ...] = (5, 10, 15)
+ANY_TIME = "any time (hours ignored)"
+ALL_TIMES = "all times (open services)"
+# Time bands of hotspots.profiles, with evenings split into weekday and weekend.
+PERIODS: tuple[str, ...] = (
+    "after school",
+    "weekday evening",
+    "weekend evening",
+    "late night",
+    "daytime",
+)
+UNKNOWN_HOURS = ("open", "closed")
+_CHUNK = 50_000
+# As walking.walk_minutes: 6.5 minutes of float noise must not cross a boundary.
+_DECIMALS = 6
+
+
+def incident_periods(incidents: pd.DataFrame) -> pd.Series:
+    """Return each incident's period (one of :data:`PERIODS`), NA when untimed.
+
+    An incident is timed when it has a time (``has_time``) and, where the
+    column exists, a day (``has_day``). Evenings on Saturday and Sunday are
+    weekend evenings.
+    """
+    timed = incidents["has_time"].astype(bool)
+    if "has_day" in incidents:
+        timed &= incidents["has_day"].astype(bool)
+    band = time_band(incidents["when"], timed)
+    weekend = incidents["when"].dt.day_of_week >= 5
+    evening = band == "evening"
+    period = band.astype("object").copy()
+    period[evening & weekend] = "weekend evening"
+    period[evening & ~weekend] = "weekday evening"
+    return period
+
+
+def nearest_minutes(
+    points: np.ndarray,
+    sites: np.ndarray,
+    allowed: np.ndarray | None = None,
+    *,
+    speed_m_per_min: float = DEFAULT_SPEED_M_PER_MIN,
+    circuity: float = DEFAULT_CIRCUITY,
+) -> np.ndarray:
+    """Return the estimated walking minutes from each point to its nearest site.
+
+    Parameters
+    ----------
+    points, sites
+        Coordinates in metres, shapes (n, 2) and (m, 2).
+    allowed
+        Optional boolean (n, m): only these sites count for each point.
+    speed_m_per_min, circuity
+        Walking-time estimate settings.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float minutes (not rounded up), NaN where no site is allowed.
+    """
+    out = np.full(len(points), np.nan)
+    if len(sites) == 0:
+        return out
+    for start in range(0, len(points), _CHUNK):
+        part = points[start : start + _CHUNK]
+        metres = np.hypot(
+            part[:, None, 0] - sites[None, :, 0], part[:, None, 1] - sites[None, :, 1]
+        )
+        if allowed is not None:
+            metres = np.where(allowed[start : start + _CHUNK], metres, np.inf)
+        best = metres.min(axis=1)
+        out[start : start + len(part)] = np.where(np.isinf(best), np.nan, best)
+    return np.round(out * circuity / speed_m_per_min, _DECIMALS)
+
+
+def share_text(
+    within: np.ndarray, total: np.ndarray, threshold: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return shares as text and as floats, suppressing those that disclose.
+
+    A share is withheld when its total is below ``threshold``, or when the
+    count within it, or the count outside it, is between 1 and threshold - 1.
+
+    Returns
+    -------
+    text : numpy.ndarray
+        "62%", "no incidents", "<5 incidents" or "all but <5 incidents".
+    value : numpy.ndarray
+        The share in 0-1, NaN where withheld.
+    """
+    within = np.asarray(within, dtype=float)
+    total = np.asarray(total, dtype=float)
+    value = np.divide(within, total, out=np.full(within.shape, np.nan), where=total > 0)
+    text = np.char.add(
+        np.round(100 * np.nan_to_num(value)).astype(int).astype(str), "%"
+    )
+    text = text.astype(object)
+    small = f"<{threshold} incidents"
+    few_in = (within > 0) & (within < threshold)
+    few_out = (total - within > 0) & (total - within < threshold)
+    text[few_out] = f"all but {small}"
+    text[few_in | (total < threshold)] = small
+    text[total == 0] = "no incidents"
+    value[few_in | few_out | (total < threshold)] = np.nan
+    return text, value
+
+
+def point_coords(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Return point coordinates as an (n, 2) array of metres."""
+    return shapely.get_coordinates(frame.geometry.to_numpy()).reshape(-1, 2)
+
+
+def open_allowed(
+    services: gpd.GeoDataFrame,
+    when: pd.Series,
+    *,
+    unknown_hours: str = "open",
+    public_holidays: Collection[date] = (),
+) -> tuple[np.ndarray, int]:
+    """Return which services count as open at each time, and how many are unknown.
+
+    Returns
+    -------
+    allowed : numpy.ndarray
+        Boolean (len(when), len(services)).
+    unknown : int
+        Services whose hours are missing or unreadable.
+    """
+    if unknown_hours not in UNKNOWN_HOURS:
+        raise ValueError(
+            f"unknown_hours must be one of {UNKNOWN_HOURS}; got {unknown_hours!r}."
+        )
+    hours = services.get("opening_hours", pd.Series("", index=services.index))
+    allowed, known = open_matrix(
+        list(hours.fillna("")), when, public_holidays=public_holidays
+    )
+    if unknown_hours == "open":
+        allowed |= ~known[None, :]
+    return allowed, int((~known).sum())
+
+
+def coverage_table(
+    incidents: gpd.GeoDataFrame,
+    services: gpd.GeoDataFrame,
+    *,
+    minutes: Sequence[int] = COVERAGE_MINUTES,
+    by_band: bool = True,
+    threshold: int = DEFAULT_THRESHOLD,
+    unknown_hours: str = "open",
+    public_holidays: Collection[date] = (),
+    categories: Sequence[str] = SERVICE_CATEGORIES,
+    speed_m_per_min: float = DEFAULT_SPEED_M_PER_MIN,
+    circuity: float = DEFAULT_CIRCUITY,
+) -> pd.DataFrame:
+    """Measure the share of incidents within a walk of each kind of service.
+
+    Parameters
+    ----------
+    incidents, services
+        Canonical incidents and services.
+    minutes
+        Walking-time limits in minutes (est.).
+    by_band
+        Add one row per period in :data:`PERIODS`.
+    threshold
+        Disclosure threshold.
+    unknown_hours
+        "open" or "closed": how a service with unknown hours is counted.
+    public_holidays
+        Dates on which services' ``PH`` rules apply.
+    categories
+        Service kinds to measure.
+    speed_m_per_min, circuity
+        Walking-time estimate settings.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per category and period: ``category``, ``band`` (``ANY_TIME``,
+        ``ALL_TIMES`` or a period), ``open_services_only`` (bool),
+        ``services`` (int), ``services_unknown_hours`` (int), then for each
+        limit ``m``: ``within_{m}_min`` (text) and ``within_{m}_min_share``
+        (float 0-1, NaN where withheld).
+    """
+    incidents = in_bng(incidents, "incidents")
+    services = in_bng(services, "services")
+    points = point_coords(incidents)
+    period = incident_periods(incidents)
+    timed = period.notna().to_numpy()
+    groups = [(ANY_TIME, False, np.ones(len(points), dtype=bool))]
+    groups.append((ALL_TIMES, True, timed))
+    if by_band:
+        groups += [(p, True, (period == p).to_numpy(bool)) for p in PERIODS]
+    when = incidents["when"][timed].reset_index(drop=True)
+    rows = []
+    for category in categories:
+        chosen = services[services["category"] == category]
+        sites = point_coords(chosen)
+        allowed, unknown = open_allowed(
+            chosen, when, unknown_hours=unknown_hours, public_holidays=public_holidays
+        )
+        settings = {"speed_m_per_min": speed_m_per_min, "circuity": circuity}
+        reach_any = nearest_minutes(points, sites, **settings)
+        reach_open = np.full(len(points), np.nan)
+        reach_open[timed] = nearest_minutes(points[timed], sites, allowed, **settings)
+        for band, open_only, member in groups:
+            reach = (reach_open if open_only else reach_any)[member]
+            row = {
+                "category": category,
+                "band": band,
+                "open_services_only": open_only,
+                "services": len(chosen),
+                "services_unknown_hours": unknown,
+            }
+            for limit in minutes:
+                text, value = share_text(
+                    np.array([(reach <= limit).sum()]),
+                    np.array([member.sum()]),
+                    threshold,
+                )
+                row[f"within_{limit}_min"] = text[0]
+                row[f"within_{limit}_min_share"] = value[0]
+            rows.append(row)
+    table = pd.DataFrame(rows)
+    log.info(
+        "coverage_table: %d incidents (%d with day and time), %d categories, "
+        "limits %s min, services with unknown hours counted as %s",
+        len(points),
+        int(timed.sum()),
+        len(categories),
+        list(minutes),
+        unknown_hours,
+    )
+    return table
+
+
+def coverage_sentences(table: pd.DataFrame, *, minutes: int = 15) -> list[str]:
+    """Describe coverage in plain sentences, one or two per service kind.
+
+    The first says how many incidents are beyond ``minutes`` of any service of
+    the kind, whatever its hours; the second names the period with the largest
+    share beyond ``minutes`` of an open service. Withheld shares are skipped.
+    """
+    column = f"within_{minutes}_min_share"
+    lines = []
+    for category, rows in table.groupby("category", sort=False):
+        beyond = 1 - rows[column]
+        overall = rows[rows["band"] == ANY_TIME]
+        if len(overall) and overall[column].notna().all():
+            lines.append(
+                f"{_pct(beyond[overall.index[0]])} of incidents are more than "
+                f"{minutes} minutes' walk (est.) from any {category} provision, "
+                "whatever its hours."
+            )
+        bands = rows[rows["band"].isin(PERIODS) & rows[column].notna()]
+        if len(bands):
+            worst = beyond[bands.index].idxmax()
+            lines.append(
+                f"{_pct(beyond[worst])} of {as_adjective(rows.at[worst, 'band'])} "
+                "incidents are "
+                f"more than {minutes} minutes' walk (est.) from any open {category} "
+                "provision."
+            )
+    return lines
+
+
+def as_adjective(band: str) -> str:
+    """Return a period as it reads before a noun ("weekday-evening incidents")."""
+    return band.replace(" ", "-")
+
+
+def _pct(share: float) -> str:
+    return f"{round(100 * share)}%"
