@@ -1,4 +1,4 @@
-"""Command line for the CMET planner: demo data, hotspots and a full outreach plan."""
+"""Command line for the CMET planner: demo data, hotspots, gaps, a plan, purging."""
 
 from __future__ import annotations
 
@@ -11,21 +11,29 @@ from pathlib import Path
 
 from geodata.demo import write_demo
 from geodata.errors import InputDataError
-from hotspots import HotspotParams
+from hotspots import PERIOD_LENGTHS, HotspotParams
 
 log = logging.getLogger("cli")
 
 
+def _read_source(raw: str) -> tuple[str, bytes]:
+    """Read one file; ``book.xlsx#Sheet`` or ``gis.gpkg#layer`` names a part."""
+    path, part = Path(raw), ""
+    if not path.is_file() and "#" in raw:
+        file, part = raw.rsplit("#", 1)
+        path = Path(file)
+    if not path.is_file():
+        raise InputDataError(f"{raw}: no such file. Check the path and the file name.")
+    name = f"{path.name}#{part}" if part else path.name
+    return name, path.read_bytes()
+
+
 def _read_sources(paths: Sequence[str] | None) -> list[tuple[str, bytes]]:
-    sources = []
-    for raw in paths or []:
-        path = Path(raw)
-        if not path.is_file():
-            raise InputDataError(
-                f"{raw}: no such file. Check the path and the file name."
-            )
-        sources.append((path.name, path.read_bytes()))
-    return sources
+    return [_read_source(raw) for raw in paths or []]
+
+
+def _optional(raw: str | None) -> tuple[str, bytes] | None:
+    return _read_source(raw) if raw else None
 
 
 def _iso_date(text: str) -> date:
@@ -37,53 +45,100 @@ def _iso_date(text: str) -> date:
         ) from exc
 
 
-def _add_hotspot_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
+    add(
         "--incidents",
         nargs="+",
         required=True,
         metavar="FILE",
-        help="incident files (CSV, TSV, Excel, GeoJSON, GeoPackage, police.uk CSV)",
+        help="incident files (CSV, TSV, Excel, GeoJSON, GeoPackage, zipped "
+        "shapefile, police.uk CSV); FILE#part picks a sheet or layer",
     )
-    parser.add_argument(
+    add(
+        "--area",
+        metavar="POLYGONS",
+        help="study-area polygons; incidents and contacts outside are dropped",
+    )
+    add(
+        "--postcodes",
+        metavar="FILE",
+        help="postcode table (OS Code-Point Open or ONS Postcode Directory) for "
+        "rows located only by postcode",
+    )
+    add(
         "--category",
         action="append",
         default=[],
         metavar="C",
         help="analyse only this category (repeat for several)",
     )
-    parser.add_argument(
-        "--area",
-        metavar="POLYGONS",
-        help="study-area polygons (GeoJSON/GeoPackage); incidents outside are dropped",
-    )
-    parser.add_argument(
-        "--cell-size",
-        type=float,
-        default=None,
-        metavar="M",
-        help="grid cell side in metres (default: chosen from the data)",
-    )
-    parser.add_argument(
+    add(
         "--units",
         choices=("square", "hex", "areas"),
         default="square",
         help="square cells, equal-area hexagons, or the --area polygons themselves",
     )
-    parser.add_argument(
-        "--alpha", type=float, default=0.05, help="false discovery rate (default 0.05)"
+    add(
+        "--cell-size",
+        type=float,
+        default=None,
+        metavar="M",
+        help="cell side in metres (default: chosen from the data)",
     )
-    parser.add_argument(
+    add("--alpha", type=float, default=0.05, help="false discovery rate (default 0.05)")
+    add(
         "--threshold",
         type=int,
         default=5,
         help="disclosure threshold: counts below it show as <k (default 5)",
     )
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    add(
+        "--period",
+        choices=PERIOD_LENGTHS,
+        default="fortnight",
+        help="length of the periods trends are counted in (default fortnight)",
+    )
+    add(
+        "--since",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="panel date: analyse up to this day and compare with one period "
+        "before (default: the last incident's day)",
+    )
+    add("--out", required=True, metavar="DIR", help="output folder")
+
+
+def _add_gap_arguments(parser: argparse.ArgumentParser, *, services: bool) -> None:
+    add = parser.add_argument
+    add("--contacts", nargs="+", metavar="FILE", help="outreach-contact files")
+    add(
+        "--services",
+        nargs="+",
+        metavar="FILE",
+        required=services,
+        help="services (name, category, optional opening_hours, location)",
+    )
+    add(
+        "--spaces",
+        nargs="+",
+        metavar="FILE",
+        help="community spaces (candidate sites for the what-if)",
+    )
+    add(
+        "--boundaries",
+        metavar="FILE",
+        help="LSOA or ward polygons for area gaps (default: 500 m hexagons)",
+    )
+    add(
+        "--wimd",
+        metavar="FILE",
+        help="Welsh Index of Multiple Deprivation ranks, joined on LSOA code",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser (sub-commands demo, hotspots, plan)."""
+    """Return the argument parser (sub-commands demo, hotspots, gaps, plan, purge)."""
     parser = argparse.ArgumentParser(
         prog="cli.py", description="Hotspot and outreach planner for the CMET panel."
     )
@@ -94,14 +149,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", required=True, metavar="DIR")
     demo.add_argument("--seed", type=int, default=7)
 
-    hot = sub.add_parser("hotspots", help="find hotspots and write them")
-    _add_hotspot_arguments(hot)
+    hot = sub.add_parser("hotspots", help="find hotspots and what changed")
+    _add_input_arguments(hot)
+    hot.add_argument("--contacts", nargs="+", metavar="FILE")
 
-    plan = sub.add_parser("plan", help="hotspots, service gaps, rota, routes, pack")
-    _add_hotspot_arguments(plan)
-    plan.add_argument("--contacts", nargs="+", metavar="FILE")
-    plan.add_argument("--services", nargs="+", metavar="FILE")
-    plan.add_argument("--spaces", nargs="+", metavar="FILE")
+    gaps = sub.add_parser("gaps", help="service gaps for commissioners")
+    _add_input_arguments(gaps)
+    _add_gap_arguments(gaps, services=True)
+
+    plan = sub.add_parser("plan", help="hotspots, gaps, rota, routes, calendar, pack")
+    _add_input_arguments(plan)
+    _add_gap_arguments(plan, services=False)
     plan.add_argument("--workers", required=True, metavar="FILE")
     plan.add_argument("--start", required=True, type=_iso_date, metavar="YYYY-MM-DD")
     plan.add_argument("--days", type=int, default=14)
@@ -112,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="rota solver time limit in seconds (default 10)",
     )
+
+    purge = sub.add_parser("purge", help="delete stored records older than N days")
+    purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
     return parser
 
 
@@ -122,12 +183,26 @@ def _write(out: Path, files: dict[str, bytes]) -> None:
         print(out / name)
 
 
+def _purge(days: int) -> None:
+    import store
+
+    if days < 0:
+        raise InputDataError(f"--older-than must be 0 or more days; got {days}.")
+    engine = store.open_store()
+    counts = store.purge(engine, days, user="cli")
+    for kind, count in counts.items():
+        print(f"{kind}: {count} deleted")
+
+
 def _run(args: argparse.Namespace) -> None:
     if args.command == "demo":
         for path in write_demo(Path(args.out), seed=args.seed):
             print(path)
         return
-    # Imported here so `demo` stays quick and light.
+    if args.command == "purge":
+        _purge(args.older_than)
+        return
+    # Imported here so `demo` and `purge` stay quick and light.
     import pipeline
     from outreach.params import RotaParams
 
@@ -136,32 +211,41 @@ def _run(args: argparse.Namespace) -> None:
         alpha=args.alpha,
         threshold=args.threshold,
         units=args.units,
+        period=args.period,
         categories=tuple(c.strip().lower() for c in args.category),
     )
-    area = _read_sources([args.area])[0] if args.area else None
     inputs = pipeline.load_inputs(
         incidents=_read_sources(args.incidents),
-        contacts=_read_sources(getattr(args, "contacts", None)),
+        contacts=_read_sources(args.contacts),
         services=_read_sources(getattr(args, "services", None)),
         spaces=_read_sources(getattr(args, "spaces", None)),
-        area=area,
+        area=_optional(args.area),
+        postcodes=_optional(args.postcodes),
+        boundaries=_optional(getattr(args, "boundaries", None)),
+        wimd=_optional(getattr(args, "wimd", None)),
     )
-    result = pipeline.detect(inputs, params)
+    result = pipeline.detect(inputs, params, panel_date=args.since)
     print(result.message, file=sys.stderr)
+    for line in result.changes:
+        print(line, file=sys.stderr)
+    out = Path(args.out)
     if args.command == "hotspots":
-        _write(Path(args.out), pipeline.hotspot_outputs(inputs, result))
+        _write(out, pipeline.hotspot_outputs(inputs, result))
+        return
+    if args.command == "gaps":
+        gaps = pipeline.find_service_gaps(inputs, result)
+        for line in gaps.sentences:
+            print(line, file=sys.stderr)
+        files = pipeline.hotspot_outputs(inputs, result)
+        _write(out, {"report.json": files["report.json"], **pipeline.gap_outputs(gaps)})
         return
     rota_params = RotaParams(
         start=args.start, days=args.days, time_limit_s=args.time_limit
     )
-    workers = _read_sources([args.workers])[0]
-    plan = pipeline.make_plan(inputs, result, workers, rota_params)
+    plan = pipeline.make_plan(inputs, result, _read_source(args.workers), rota_params)
     for line in plan.rota.explanations:
         print(line, file=sys.stderr)
-    _write(
-        Path(args.out),
-        pipeline.plan_outputs(inputs, plan, meeting_date=args.start),
-    )
+    _write(out, pipeline.plan_outputs(inputs, plan, meeting_date=args.start))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

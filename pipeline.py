@@ -12,6 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata.demo import demo_tables
+from geodata.layers import join_wimd, read_boundaries, read_wimd
 from geodata.places import load_places
 from geodata.read import (
     FileReport,
@@ -22,32 +23,55 @@ from geodata.read import (
     read_places,
 )
 from geodata.workers import read_workers
-from hotspots import HotspotParams, HotspotResult, detect_hotspots
+from hotspots import HotspotParams, HotspotResult, analyse
+from outreach.access import area_gaps
+from outreach.coverage import coverage_table
 from outreach.exports import csv_bytes, geojson_bytes
-from outreach.gaps import find_gaps
+from outreach.gaps import find_gaps, gap_sentences
 from outreach.ics import rota_to_ics
 from outreach.pack import render_pack
 from outreach.params import RotaParams
 from outreach.rota import RotaResult, plan_rota
 from outreach.routes import build_routes
 from outreach.sessions import make_sessions
+from outreach.whatif import best_new_site
 
 log = logging.getLogger(__name__)
 
-HOTSPOT_OUTPUTS = ("hotspots.geojson", "hotspots.csv", "cells.geojson", "report.json")
+HOTSPOT_OUTPUTS = (
+    "hotspots.geojson",
+    "hotspots.csv",
+    "cells.geojson",
+    "contexts.geojson",
+    "report.json",
+)
+GAP_OUTPUTS = (
+    "gaps.csv",
+    "area_gaps.csv",
+    "area_gaps.geojson",
+    "coverage.csv",
+    "whatif.csv",
+)
 PLAN_OUTPUTS = (
     *HOTSPOT_OUTPUTS,
-    "gaps.csv",
+    *GAP_OUTPUTS,
     "rota.csv",
     "rota.ics",
     "routes.geojson",
     "panel_pack.html",
 )
+# The what-if asks where one new evening youth provision would help most.
+WHATIF_CATEGORY = "youth and diversionary"
+WHATIF_BAND = "evening"
 
 
 @dataclass(frozen=True)
 class Inputs:
-    """Canonical inputs (EPSG:27700) and the validation report of every file."""
+    """Canonical inputs (EPSG:27700) and the validation report of every file.
+
+    ``boundaries`` are optional LSOA or ward polygons (``code``, ``name``, WIMD
+    columns when a WIMD file was given) used for area gaps.
+    """
 
     incidents: gpd.GeoDataFrame
     contacts: gpd.GeoDataFrame
@@ -55,6 +79,18 @@ class Inputs:
     spaces: gpd.GeoDataFrame
     area: gpd.GeoDataFrame | None
     report: dict
+    boundaries: gpd.GeoDataFrame | None = None
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """Where need meets no provision, all disclosure-safe."""
+
+    hotspots: pd.DataFrame
+    areas: gpd.GeoDataFrame
+    coverage: pd.DataFrame
+    whatif: gpd.GeoDataFrame
+    sentences: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -62,7 +98,7 @@ class Plan:
     """Everything one planning run produces, all disclosure-safe."""
 
     hotspots: HotspotResult
-    gaps: pd.DataFrame
+    gaps: Gaps
     sessions: pd.DataFrame
     rota: RotaResult
     routes: gpd.GeoDataFrame
@@ -76,13 +112,25 @@ def load_inputs(
     services: Sequence[Source] = (),
     spaces: Sequence[Source] = (),
     area: Source | None = None,
+    postcodes: Source | None = None,
+    boundaries: Source | None = None,
+    wimd: Source | None = None,
 ) -> Inputs:
     """Read and validate every file; incidents and contacts are kept to ``area``."""
     area_frame = read_area(area) if area is not None else None
-    incident_frame, reports = read_incidents(incidents, area=area_frame)
-    contact_frame, contact_reports = read_contacts(contacts, area=area_frame)
-    service_frame, service_reports = read_places(services, "services")
-    space_frame, space_reports = read_places(spaces, "spaces")
+    incident_frame, reports = read_incidents(
+        incidents, area=area_frame, postcodes=postcodes
+    )
+    contact_frame, contact_reports = read_contacts(
+        contacts, area=area_frame, postcodes=postcodes
+    )
+    service_frame, service_reports = read_places(
+        services, "services", postcodes=postcodes
+    )
+    space_frame, space_reports = read_places(spaces, "spaces", postcodes=postcodes)
+    boundary_frame = read_boundaries(boundaries) if boundaries is not None else None
+    if boundary_frame is not None and wimd is not None:
+        boundary_frame = join_wimd(boundary_frame, read_wimd(wimd))
     all_reports: list[FileReport] = [
         *reports,
         *contact_reports,
@@ -92,6 +140,7 @@ def load_inputs(
     report = {
         "files": [r.as_dict() for r in all_reports],
         "study_area": area[0] if area is not None else None,
+        "boundaries": boundaries[0] if boundaries is not None else None,
     }
     return Inputs(
         incidents=incident_frame,
@@ -100,27 +149,81 @@ def load_inputs(
         spaces=space_frame,
         area=area_frame,
         report=report,
+        boundaries=boundary_frame,
     )
 
 
 def named_places(inputs: Inputs) -> gpd.GeoDataFrame:
     """Return the gazetteer used for labels: built-in places plus community spaces."""
+    builtin = load_places()
     spaces = inputs.spaces[["name", "geometry"]]
     return gpd.GeoDataFrame(
-        pd.concat([load_places()[["name", "geometry"]], spaces], ignore_index=True),
+        pd.concat([builtin[["name", "geometry"]], spaces], ignore_index=True),
         geometry="geometry",
-        crs=load_places().crs,
+        crs=builtin.crs,
     )
 
 
-def detect(inputs: Inputs, params: HotspotParams) -> HotspotResult:
-    """Find hotspots in the inputs' incidents."""
-    return detect_hotspots(
+def detect(
+    inputs: Inputs, params: HotspotParams, *, panel_date: date | None = None
+) -> HotspotResult:
+    """Find hotspots up to the panel date and what changed since the last panel."""
+    return analyse(
         inputs.incidents,
         params,
         area=inputs.area,
         places=named_places(inputs),
         contacts=inputs.contacts,
+        panel_date=panel_date,
+    )
+
+
+def find_service_gaps(
+    inputs: Inputs,
+    result: HotspotResult,
+    *,
+    speed_m_per_min: float = 80.0,
+    circuity: float = 1.3,
+) -> Gaps:
+    """Nearest services per hotspot, area gaps, coverage and the best new site."""
+    threshold = int(result.choices.get("disclosure_threshold", 5))
+    walk = {"speed_m_per_min": speed_m_per_min, "circuity": circuity}
+    hotspot_gaps = find_gaps(result.hotspots, inputs.services, **walk)
+    boundaries = inputs.boundaries
+    wimd_column = None
+    if boundaries is not None and "wimd_rank" in boundaries.columns:
+        wimd_column = "wimd_rank"
+    areas = area_gaps(
+        boundaries,
+        inputs.incidents,
+        inputs.services,
+        threshold=threshold,
+        wimd_column=wimd_column,
+        id_column="code" if boundaries is not None else None,
+        name_column="name" if boundaries is not None else None,
+        places=named_places(inputs),
+        **walk,
+    )
+    coverage = coverage_table(
+        inputs.incidents, inputs.services, threshold=threshold, **walk
+    )
+    candidates = inputs.spaces if len(inputs.spaces) else load_places()
+    whatif = best_new_site(
+        inputs.incidents,
+        inputs.services,
+        candidates,
+        WHATIF_CATEGORY,
+        band=WHATIF_BAND,
+        threshold=threshold,
+        **walk,
+    )
+    sentences = gap_sentences(hotspot_gaps, areas, coverage, whatif)
+    return Gaps(
+        hotspots=hotspot_gaps,
+        areas=areas,
+        coverage=coverage,
+        whatif=whatif,
+        sentences=tuple(sentences),
     )
 
 
@@ -134,9 +237,9 @@ def make_plan(
     team = read_workers(*workers)
     sessions = make_sessions(result.hotspots, rota_params)
     rota = plan_rota(sessions, team, rota_params)
-    gaps = find_gaps(
-        result.hotspots,
-        inputs.services,
+    gaps = find_service_gaps(
+        inputs,
+        result,
         speed_m_per_min=rota_params.walk_speed_m_per_min,
         circuity=rota_params.circuity,
     )
@@ -166,23 +269,50 @@ def _report(inputs: Inputs, result: HotspotResult, extra: dict | None) -> bytes:
         "status": result.status,
         "message": result.message,
         "hotspots": len(result.hotspots),
+        "since_last_panel": list(result.changes),
         "parameters": result.choices,
+        "periods": (
+            []
+            if result.periods is None
+            else result.periods.assign(
+                start=result.periods["start"].astype(str),
+                end=result.periods["end"].astype(str),
+            ).to_dict("records")
+        ),
         **inputs.report,
         **(extra or {}),
     }
     return json.dumps(body, indent=2, sort_keys=True, default=str).encode()
 
 
+def _table(frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    return pd.DataFrame(frame.drop(columns="geometry"))
+
+
 def hotspot_outputs(
     inputs: Inputs, result: HotspotResult, extra: dict | None = None
 ) -> dict[str, bytes]:
     """Return the hotspot files: name -> bytes (already disclosure-safe)."""
-    table = pd.DataFrame(result.hotspots.drop(columns="geometry"))
+    contexts = result.contexts
+    if contexts is None:
+        contexts = gpd.GeoDataFrame(geometry=[], crs=result.cells.crs)
     return {
         "hotspots.geojson": geojson_bytes(result.hotspots),
-        "hotspots.csv": csv_bytes(table),
+        "hotspots.csv": csv_bytes(_table(result.hotspots)),
         "cells.geojson": geojson_bytes(result.cells),
+        "contexts.geojson": geojson_bytes(contexts),
         "report.json": _report(inputs, result, extra),
+    }
+
+
+def gap_outputs(gaps: Gaps) -> dict[str, bytes]:
+    """Return the service-gap files: name -> bytes (already disclosure-safe)."""
+    return {
+        "gaps.csv": csv_bytes(gaps.hotspots),
+        "area_gaps.csv": csv_bytes(_table(gaps.areas)),
+        "area_gaps.geojson": geojson_bytes(gaps.areas),
+        "coverage.csv": csv_bytes(gaps.coverage),
+        "whatif.csv": csv_bytes(_table(gaps.whatif)),
     }
 
 
@@ -197,13 +327,14 @@ def plan_outputs(inputs: Inputs, plan: Plan, *, meeting_date: date) -> dict[str,
         "rota_gap": rota.gap,
         "rota_seconds": round(rota.wall_time_s, 2),
         "uncovered": list(rota.explanations),
+        "service_gaps": list(plan.gaps.sentences),
     }
     files = hotspot_outputs(inputs, plan.hotspots, {"rota": params_used})
+    files.update(gap_outputs(plan.gaps))
     rota_id = f"cmet-{meeting_date.isoformat()}"
     stamp = datetime.combine(meeting_date, time(9, 0))
     files.update(
         {
-            "gaps.csv": csv_bytes(plan.gaps),
             "rota.csv": csv_bytes(rota.rota),
             "rota.ics": rota_to_ics(
                 rota.rota, rota_id=rota_id, stamp=stamp, routes=plan.routes
@@ -214,7 +345,7 @@ def plan_outputs(inputs: Inputs, plan: Plan, *, meeting_date: date) -> dict[str,
                 meeting_date=meeting_date,
                 hotspots=plan.hotspots.hotspots,
                 cells=plan.hotspots.cells,
-                gaps=plan.gaps,
+                gaps=plan.gaps.hotspots,
                 rota=rota.rota,
                 explanations=rota.explanations,
                 routes=plan.routes,
@@ -225,6 +356,8 @@ def plan_outputs(inputs: Inputs, plan: Plan, *, meeting_date: date) -> dict[str,
                 report=inputs.report,
                 threshold=plan.hotspots.choices.get("disclosure_threshold", 5),
                 status_message=plan.hotspots.message,
+                changes=plan.hotspots.changes,
+                gap_lines=plan.gaps.sentences,
             ).encode(),
         }
     )

@@ -13,6 +13,8 @@ from geodata.crs import BNG
 from geodata.disclosure import shown_counts, suppress_counts
 from geodata.errors import InputDataError
 from hotspots.areas import build_hotspots, empty_hotspots, label_components
+from hotspots.contexts import find_contexts
+from hotspots.density import kernel_density
 from hotspots.gistar import gi_star
 from hotspots.grid import choose_cell_size, study_area_m2
 from hotspots.params import HotspotParams
@@ -30,6 +32,7 @@ CELL_COLUMNS = [
     "p_value",
     "significant",
     "hotspot_id",
+    "density",
     "geometry",
 ]
 
@@ -132,7 +135,16 @@ def detect_hotspots(
         places,
         params.threshold,
     )
+    density = np.full(len(counts), np.nan)
+    if units.grid is not None:
+        density, choices["density"] = kernel_density(
+            x, y, units.grid, threshold=params.threshold
+        )
+    contexts, choices["contexts"] = find_contexts(
+        x, y, threshold=params.threshold, places=places
+    )
     cells = cells.assign(
+        density=np.round(density, 1),
         n=suppress_counts(counts, params.threshold).to_numpy(),
         n_shown=shown_counts(counts, params.threshold).to_numpy(),
         gistar=np.round(stats.z, 3),
@@ -166,6 +178,7 @@ def detect_hotspots(
         message=message,
         choices=choices,
         profiles=profiles,
+        contexts=contexts,
     )
 
 

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from geodata.disclosure import DEFAULT_THRESHOLD
 from geodata.errors import InputDataError
+from hotspots.periods import PERIOD_DAYS
+
+PERIOD_LENGTHS = tuple(PERIOD_DAYS)
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,9 @@ class HotspotParams:
         Disclosure threshold k: non-zero counts below it are shown as "<k".
     categories
         Keep only these incident categories; empty keeps all.
+    period
+        Length of the periods trends are counted in: "fortnight" (panel
+        meetings), "28 days" or "month" (for police.uk monthly data).
     units
         "square" cells, "hex" (hexagons of equal area) or "areas" (the study-area
         polygons themselves, e.g. LSOAs or wards).
@@ -35,6 +41,7 @@ class HotspotParams:
     threshold: int = DEFAULT_THRESHOLD
     categories: tuple[str, ...] = ()
     units: str = "square"
+    period: str = "fortnight"
 
     def __post_init__(self) -> None:
         if self.cell_size is not None and not 25 <= self.cell_size <= 5000:
@@ -54,6 +61,11 @@ class HotspotParams:
         if self.units not in ("square", "hex", "areas"):
             raise InputDataError(
                 f"units must be square, hex or areas; got '{self.units}'."
+            )
+        if self.period not in PERIOD_LENGTHS:
+            raise InputDataError(
+                f"period must be one of {', '.join(PERIOD_LENGTHS)}; got "
+                f"'{self.period}'."
             )
         if self.min_incidents < 10:
             raise InputDataError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,9 @@ class HotspotResult:
         ``n`` (str, count with non-zero values below the threshold as "<k"),
         ``n_shown`` (float, NaN where suppressed), ``gistar`` (z-score),
         ``p_value`` (two-sided, FDR-adjusted), ``significant`` (bool, hot or cold
-        after FDR), ``hotspot_id`` (str, "" outside hotspots), polygon geometry.
+        after FDR), ``hotspot_id`` (str, "" outside hotspots), ``density``
+        (kernel density, incidents per km², NaN where suppressed or not square
+        cells), ``trend`` (after ``hotspots.panel.analyse``), polygon geometry.
     hotspots
         EPSG:27700 hotspot areas, strongest first. Columns: ``hotspot_id``
         ("H01"...), ``name`` (nearest named public place), ``incidents`` (str,
@@ -35,6 +38,17 @@ class HotspotResult:
         Plain-words summary for the front doors.
     choices
         Automatic choices and parameters used, with units (JSON-serialisable).
+    contexts
+        Small places where incidents gather (``hotspots.contexts``): polygons
+        with suppressed counts, never points.
+    changes
+        One-line summaries of what changed since the last panel.
+    gone
+        Hotspots of the last panel that went away (``hotspot_id``, ``name``).
+    emerging
+        Emerging areas outside the hotspots (ids E01...), with peak times.
+    periods
+        The periods used for trends with suppressed incident counts.
     profiles
         Hotspot id -> 7 x 24 list (Mon..Sun by hour, late night counted with the
         evening before) of the share of its timed incidents, in percent; only for
@@ -47,3 +61,8 @@ class HotspotResult:
     message: str
     choices: dict = field(default_factory=dict)
     profiles: dict = field(default_factory=dict)
+    contexts: gpd.GeoDataFrame | None = None
+    changes: tuple[str, ...] = ()
+    gone: gpd.GeoDataFrame | None = None
+    emerging: gpd.GeoDataFrame | None = None
+    periods: pd.DataFrame | None = None

@@ -12,7 +12,7 @@ from scipy import sparse
 
 from geodata.crs import BNG
 from hotspots.gistar import lattice_weights
-from hotspots.grid import make_grid
+from hotspots.grid import Grid, make_grid
 
 UNIT_KINDS = ("square", "hex", "areas")
 
@@ -25,7 +25,9 @@ class Units:
     """Analysis units with incident counts and contiguity weights (self included).
 
     ``incident_unit`` gives each incident's unit position (-1 when it falls in no
-    unit). ``names`` holds the user's area names for ``areas`` units, else None.
+    unit). ``names`` holds the user's area names for ``areas`` units, else None;
+    ``grid`` the square lattice for ``square`` units (used by the density
+    surface), else None.
     """
 
     kind: str
@@ -34,6 +36,7 @@ class Units:
     weights: sparse.csr_matrix
     incident_unit: np.ndarray
     names: np.ndarray | None = None
+    grid: Grid | None = None
 
     def frame(self) -> gpd.GeoDataFrame:
         """Return the units as a GeoDataFrame with ``cell_id`` (EPSG:27700)."""
@@ -53,6 +56,7 @@ def square_units(
         counts=grid.counts,
         weights=lattice_weights(grid.rows, grid.cols),
         incident_unit=grid.cell_index(x, y),
+        grid=grid,
     )
 
 

@@ -1,8 +1,9 @@
-"""Export bytes for spreadsheets (CSV) and GIS or web maps (GeoJSON)."""
+"""Export bytes for spreadsheets (CSV, Excel) and GIS or web maps (GeoJSON)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
 import re
@@ -14,6 +15,8 @@ import numpy as np
 import pandas as pd
 import shapely
 from geopandas.array import GeometryDtype
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype
 from shapely.geometry import mapping
 
@@ -22,6 +25,8 @@ from geodata.crs import WGS84
 # OWASP "CSV injection": a cell starting with one of these may run as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _COORD_DP = 6
+_XLSX_MAX_CHARS = 32_767  # Excel's limit for one cell
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _WINDOWS_RESERVED = {
     "CON",
     "PRN",
@@ -68,6 +73,62 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     table.columns = [_neutralise(str(c)) for c in table.columns]
     text = table.to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
+
+
+def _xlsx_value(value: Any) -> Any:
+    """Return a value as an Excel cell value: numbers and dates typed, text safe."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime | dt.time) and value.tzinfo is not None:
+        # Excel has no time zones: the wall-clock time in the value's own zone.
+        value = value.replace(tzinfo=None)
+    if isinstance(value, bool | int | float | dt.date | dt.time):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:_XLSX_MAX_CHARS]
+    return _neutralise(text)
+
+
+def xlsx_bytes(df: pd.DataFrame, *, sheet: str = "Sheet1") -> bytes:
+    """Return a table as an Excel workbook (.xlsx) whose cells never run as formulas.
+
+    Text cells (and headers) starting with ``=``, ``+``, ``-``, ``@``, tab or
+    carriage return are prefixed with ``'`` exactly as in :func:`csv_bytes`, so
+    they are stored as text and stay text if someone edits them; numbers, dates
+    and booleans keep their type; empty and NaN cells are blank. Control
+    characters Excel cannot hold are dropped, text is cut at Excel's 32,767
+    characters, and geometry columns are left out.
+
+    Parameters
+    ----------
+    df
+        Table to export.
+    sheet
+        Worksheet name (characters Excel forbids are dropped; at most 31).
+
+    Returns
+    -------
+    bytes
+        The workbook's content.
+    """
+    table = pd.DataFrame(df)
+    columns = [
+        c for c in table.columns if not isinstance(table[c].dtype, GeometryDtype)
+    ]
+    book = Workbook(write_only=True)
+    title = _SHEET_FORBIDDEN.sub("", str(sheet)).strip("'")[:31] or "Sheet1"
+    worksheet = book.create_sheet(title)
+    worksheet.append([_xlsx_value(str(c)) for c in columns])
+    for row in table[columns].astype(object).itertuples(index=False, name=None):
+        worksheet.append([_xlsx_value(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _json_value(value: Any) -> Any:

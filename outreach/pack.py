@@ -117,8 +117,15 @@ def _hotspot_section(hotspots: gpd.GeoDataFrame, note: str) -> str:
     )
 
 
-def _gaps_section(gaps: pd.DataFrame) -> str:
-    lines = "".join(f"<li>{escape(s)}</li>" for s in gap_summary(gaps))
+def _list_html(heading: str, lines: Sequence[str]) -> str:
+    if not lines:
+        return ""
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return f"<h3>{escape(heading)}</h3><ul>{items}</ul>"
+
+
+def _gaps_section(gaps: pd.DataFrame, gap_lines: Sequence[str] = ()) -> str:
+    lines = "".join(f"<li>{escape(s)}</li>" for s in (*gap_lines, *gap_summary(gaps)))
     summary = f"<ul>{lines}</ul>" if lines else "<p>No long walks to services.</p>"
     rows = []
     for (hid, name), group in gaps.groupby(["hotspot_id", "hotspot_name"], sort=False):
@@ -305,6 +312,8 @@ def render_pack(
     report: Mapping,
     threshold: int,
     status_message: str,
+    changes: Sequence[str] = (),
+    gap_lines: Sequence[str] = (),
 ) -> str:
     """Render the panel pack as one self-contained, printable HTML document.
 
@@ -370,7 +379,8 @@ def render_pack(
         f"<p>Panel meeting: {escape(when)}</p>"
         f'<p class="note">{escape(note)}.</p></header>',
         '<section class="first" id="summary"><h2>Summary</h2>'
-        f"<p>{escape(status_message)}</p>"
+        + _list_html("Since the last panel", changes)
+        + f"<p>{escape(status_message)}</p>"
         f"<p>{len(hotspots)} hotspot areas; {len(rota)} outreach sessions planned, "
         f"{staffed} staffed and {len(rota) - staffed} not covered.</p>"
         '<p>Contents: <a href="#map">map</a>, <a href="#hotspots">hotspot areas</a>, '
@@ -381,7 +391,7 @@ def render_pack(
         f'<p class="note">{escape(note)}.</p>{svg}'
         "<p>The hotspot table is the text version of this map.</p></section>",
         _hotspot_section(hotspots, note),
-        _gaps_section(gaps),
+        _gaps_section(gaps, gap_lines),
         _rota_section(rota, routes, explanations),
         _method_section(choices, threshold, note),
         '<section id="report"><h2>Data checks</h2>'

@@ -119,3 +119,74 @@ def test_missing_file_is_a_user_error(tmp_path, capsys):
     code = main(["hotspots", "--incidents", "nope.csv", "--out", str(tmp_path)])
     assert code == 2
     assert "nope.csv: no such file" in capsys.readouterr().err
+
+
+def test_hotspots_say_what_changed_since_the_last_panel(demo_dir, tmp_path, capsys):
+    """The demo's story: Parc Tawe new, Castle Square growing, Blaenymaes fading."""
+    out = tmp_path / "since"
+    code = main(
+        [
+            "hotspots",
+            "--incidents", str(demo_dir / "incidents.csv"),
+            "--area", str(demo_dir / "area.geojson"),
+            "--since", "2026-11-30",
+            "--out", str(out),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    report = json.loads((out / "report.json").read_text())
+    lines = report["since_last_panel"]
+    assert lines[0].startswith("New: Parc Tawe")
+    assert any(line.startswith("Growing: Castle Square") for line in lines)
+    assert any(line.startswith("Fading: Blaenymaes") for line in lines)
+    assert report["parameters"]["last_panel_date"] == "2026-11-16"
+    assert {"trend", "recent", "change_since_last", "sources", "reach"} <= set(
+        _header(out / "hotspots.csv")
+    )
+    assert "New: Parc Tawe" in capsys.readouterr().err
+
+
+def test_gaps_command_writes_commissioner_tables(demo_dir, tmp_path):
+    """`gaps` writes per-hotspot gaps, area gaps, coverage and the what-if."""
+    out = tmp_path / "gaps"
+    code = main(
+        [
+            "gaps",
+            "--incidents", str(demo_dir / "incidents.csv"),
+            "--services", str(demo_dir / "services.csv"),
+            "--spaces", str(demo_dir / "spaces.csv"),
+            "--out", str(out),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    assert {"open_at_peak", "nearest_open_service"} <= set(_header(out / "gaps.csv"))
+    assert {"area_id", "gap_rank"} <= set(_header(out / "area_gaps.csv"))
+    assert (out / "coverage.csv").stat().st_size > 0
+    assert (out / "whatif.csv").stat().st_size > 0
+
+
+def test_purge_deletes_old_records(tmp_path, monkeypatch, capsys):
+    """`purge` opens the configured database and reports what it deleted."""
+    monkeypatch.setenv("CMET_DB_URL", f"sqlite:///{tmp_path / 'cmet.sqlite'}")
+    assert main(["purge", "--older-than", "30"]) == 0
+    assert "snapshots: 0 deleted" in capsys.readouterr().out
+
+
+def test_part_of_a_file_names_a_sheet(tmp_path, capsys):
+    """FILE#Sheet reads that sheet of a workbook."""
+    import pandas as pd
+
+    book = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"x": [1]}).to_excel(writer, sheet_name="Notes", index=False)
+        pd.DataFrame(
+            {"date": [f"2026-01-{d:02d}" for d in range(1, 41)][:31] * 2,
+             "category": ["drugs"] * 62,
+             "latitude": [51.62] * 31 + [51.63] * 31, "longitude": [-3.94] * 62}
+        ).to_excel(writer, sheet_name="Cases", index=False)  # fmt: skip
+    code = main(
+        ["hotspots", "--incidents", f"{book}#Cases", "--out", str(tmp_path / "o")]
+    )
+    assert code == 0, capsys.readouterr().err
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert report["files"][0]["rows_kept"] == 62

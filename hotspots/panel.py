@@ -1,0 +1,84 @@
+"""The panel's view: the hotspot map plus how it changed since the last panel."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+
+from hotspots.changes import compare_hotspots, summarise_changes
+from hotspots.detect import detect_hotspots
+from hotspots.params import HotspotParams
+from hotspots.periods import previous_panel_date
+from hotspots.result import HotspotResult
+from hotspots.timeline import hotspot_trends
+
+log = logging.getLogger(__name__)
+
+
+def analyse(
+    incidents: gpd.GeoDataFrame,
+    params: HotspotParams,
+    *,
+    area: gpd.GeoDataFrame | None = None,
+    places: gpd.GeoDataFrame | None = None,
+    contacts: gpd.GeoDataFrame | None = None,
+    panel_date: date | None = None,
+) -> HotspotResult:
+    """Find hotspots up to the panel date and say what changed since the last one.
+
+    The map uses every incident up to ``panel_date`` (default: the last incident's
+    day). The last panel's map is the same analysis on incidents up to the
+    previous panel date (one period earlier); hotspots are matched by overlap.
+
+    Returns
+    -------
+    HotspotResult
+        As ``detect_hotspots``, with ``trend``, ``recent`` and
+        ``change_since_last`` on hotspots, ``trend`` on cells, and ``changes``,
+        ``gone``, ``emerging`` and ``periods`` filled in.
+    """
+    if panel_date is None:
+        panel_date = incidents["when"].max().date() if len(incidents) else date.today()
+    cutoff = pd.Timestamp(panel_date) + pd.Timedelta(days=1)
+    current = incidents[incidents["when"] < cutoff]
+    kwargs = {"area": area, "places": places}
+    result = detect_hotspots(current, params, contacts=contacts, **kwargs)
+    choices = {**result.choices, "panel_date": str(panel_date)}
+    if result.status != "ok":
+        return dataclasses.replace(result, choices=choices)
+    trends = hotspot_trends(
+        current, result, params, panel_date, places=places, length=params.period
+    )
+    last = previous_panel_date(panel_date, params.period)
+    before = current[current["when"] < pd.Timestamp(last) + pd.Timedelta(days=1)]
+    previous = detect_hotspots(before, params, **kwargs)
+    change, gone = compare_hotspots(previous.hotspots, result.hotspots)
+    hotspots = result.hotspots.merge(trends.hotspots, on="hotspot_id", how="left")
+    hotspots["change_since_last"] = change.to_numpy()
+    cells = result.cells.merge(
+        trends.cells[["cell_id", "trend"]], on="cell_id", how="left"
+    )
+    cells["trend"] = cells["trend"].fillna("none")
+    changes = tuple(summarise_changes(hotspots, gone, trends.emerging))
+    choices.update(
+        last_panel_date=str(last),
+        trends=trends.choices,
+        trend_note=trends.note,
+    )
+    log.info("since the last panel (%s): %s", last, "; ".join(changes))
+    return dataclasses.replace(
+        result,
+        hotspots=gpd.GeoDataFrame(
+            hotspots, geometry="geometry", crs=result.hotspots.crs
+        ),
+        cells=gpd.GeoDataFrame(cells, geometry="geometry", crs=result.cells.crs),
+        choices=choices,
+        changes=changes,
+        gone=gone,
+        emerging=trends.emerging,
+        periods=trends.periods,
+    )
