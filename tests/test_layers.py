@@ -10,6 +10,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 FORBIDDEN = {
+    "i18n": {
+        "geodata",
+        "hotspots",
+        "outreach",
+        "store",
+        "streamlit",
+        "ui",
+        "pipeline",
+        "cli",
+    },
     "geodata": {
         "streamlit",
         "streamlit_folium",
@@ -20,7 +30,8 @@ FORBIDDEN = {
         "cli",
     },
     "hotspots": {"streamlit", "streamlit_folium", "ui", "outreach", "pipeline", "cli"},
-    "outreach": {"streamlit", "streamlit_folium", "ui", "pipeline", "cli"},
+    "outreach": {"streamlit", "streamlit_folium", "ui", "pipeline", "cli", "store"},
+    "store": {"streamlit", "streamlit_folium", "ui", "pipeline", "cli"},
 }
 
 
