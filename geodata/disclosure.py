@@ -25,6 +25,12 @@ def suppress_counts(counts: pd.Series | np.ndarray, threshold: int) -> pd.Series
     return text
 
 
+def safe_count(count: int, threshold: int) -> int | str:
+    """Return one count for a report: the number, or "<k" when 1 to k-1."""
+    count = int(count)
+    return f"<{threshold}" if 0 < count < threshold else count
+
+
 def shown_counts(counts: pd.Series | np.ndarray, threshold: int) -> pd.Series:
     """Return counts as floats with suppressed values as NaN (for sorting, colour)."""
     values = pd.Series(np.asarray(counts), dtype="float64")

@@ -63,7 +63,7 @@ from scipy import stats
 from scipy.spatial import cKDTree
 
 from geodata.crs import BNG
-from geodata.disclosure import shown_counts, suppress_counts
+from geodata.disclosure import safe_count, shown_counts, suppress_counts
 from geodata.errors import InputDataError
 from hotspots.hdbscan_weighted import condense
 
@@ -321,7 +321,7 @@ def find_contexts(
     n = len(x)
     size, rule = choose_min_cluster_size(n, threshold, min_cluster_size)
     choices: dict = {
-        "incidents_analysed": n,
+        "incidents_analysed": safe_count(n, threshold),
         "min_cluster_size": size,
         "min_cluster_size_rule": rule,
         "min_samples": size,

@@ -10,7 +10,7 @@ import pandas as pd
 import shapely
 
 from geodata.crs import BNG
-from geodata.disclosure import shown_counts, suppress_counts
+from geodata.disclosure import safe_count, shown_counts, suppress_counts
 from geodata.errors import InputDataError
 from hotspots.areas import build_hotspots, empty_hotspots, label_components
 from hotspots.contexts import find_contexts
@@ -87,7 +87,7 @@ def detect_hotspots(
         incidents = incidents[incidents["category"].astype(str).isin(wanted)]
     n = len(incidents)
     choices: dict = {
-        "incidents_analysed": int(n),
+        "incidents_analysed": safe_count(n, params.threshold),
         "categories": list(params.categories) or "all",
         "alpha_fdr": params.alpha,
         "correction": "Benjamini-Hochberg false discovery rate across all cells",
@@ -97,7 +97,7 @@ def detect_hotspots(
     }
     if n < params.min_incidents:
         return _too_few(
-            f"Too few incidents to say: {_count_text(n, params.threshold)} "
+            f"Too few incidents to say: {safe_count(n, params.threshold)} "
             f"incidents, and at least {params.min_incidents} are needed for a sound "
             "hotspot map. Widen the date range or the categories.",
             choices,
@@ -113,7 +113,9 @@ def detect_hotspots(
         "hex": "6 touching hexagons, binary, hexagon itself included",
         "areas": "areas sharing a border or corner, binary, area itself included",
     }[units.kind]
-    choices["incidents_outside_units"] = int((units.incident_unit < 0).sum())
+    choices["incidents_outside_units"] = safe_count(
+        (units.incident_unit < 0).sum(), params.threshold
+    )
     if len(counts) < 30 or counts.min() == counts.max():
         return _too_few(
             "Too few incidents to say: the counts do not vary enough across the "
@@ -211,7 +213,3 @@ def _make_units(
     log.info("cell size %.0f m (%s)", size, choices["cell_size_rule"])
     build = square_units if params.units == "square" else hex_units
     return build(x, y, size, mask)
-
-
-def _count_text(n: int, threshold: int) -> str:
-    return str(suppress_counts(np.array([n]), threshold).iloc[0])

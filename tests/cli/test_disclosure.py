@@ -69,3 +69,31 @@ def test_cell_and_hotspot_counts_respect_the_threshold(outputs):
                 assert _safe_count(part.rsplit(" ", 1)[1]), (column, part)
         for people in re.findall(r"(\S+) young people", row["reach"]):
             assert _safe_count(people)
+
+
+def _count_values(node, path=""):
+    """Yield (path, value) for every integer under a key that names a count."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _count_values(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _count_values(value, f"{path}[{i}]")
+    elif isinstance(node, int | str) and not isinstance(node, bool):
+        leaf = path.rsplit(".", 1)[-1]
+        if leaf.startswith(("incidents", "young_people")):
+            yield path, node
+
+
+def test_report_counts_respect_the_threshold(outputs):
+    """Every incident or young-people count in report.json is 0, '<5' or >= 5.
+
+    The per-file validation report ("files") counts rows of the user's own files
+    for data-quality checks and is exempt: it says nothing about places.
+    """
+    report = json.loads(outputs["report.json"])
+    report.pop("files")
+    found = list(_count_values(report))
+    assert found, "report.json has no counts to check"
+    for path, value in found:
+        assert _safe_count(str(value)), (path, value)
