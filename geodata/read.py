@@ -13,7 +13,7 @@ import shapely
 
 from geodata.archive import expand_archives, split_part
 from geodata.crs import BNG
-from geodata.dates import apply_clock, parse_dates
+from geodata.dates import Parsed, apply_clock, parse_dates
 from geodata.errors import InputDataError
 from geodata.location import clip_to_area, locate_rows, points_frame, require_location
 from geodata.points import PAIRS
@@ -37,7 +37,16 @@ _POLICE_HEADER = {
 }
 _COORDINATES = [c for pair in PAIRS for c in pair]
 _KEEP = {
-    "incidents": ["date", "time", "category", "source", "postcode", *_COORDINATES],
+    "incidents": [
+        "date",
+        "time",
+        "date_end",
+        "time_end",
+        "category",
+        "source",
+        "postcode",
+        *_COORDINATES,
+    ],
     "contacts": ["date", "time", "young_people", "postcode", *_COORDINATES],
     "places": ["name", "category", "opening_hours", "postcode", *_COORDINATES],
 }
@@ -97,6 +106,35 @@ def _refuse_all_bad(
         )
 
 
+def _window_end(
+    table: pd.DataFrame, name: str, loaded: Table, parsed: Parsed, report: FileReport
+) -> pd.Series:
+    """Return the end of each record's from-to window (NaT where not given).
+
+    An end before the start, or without a time when the start has one, is not a
+    window: it is left empty and counted in a note, never guessed.
+    """
+    blank = table["date_end"].astype(str).str.strip().isin(["", "nan"])
+    if blank.all():
+        return pd.Series(pd.NaT, index=table.index, dtype="datetime64[ns]")
+    given = table.loc[~blank]
+    end = parse_dates(
+        given["date_end"], name, loaded.headers.get("date_end", "date_end")
+    )
+    if "time_end" in given.columns:
+        end = apply_clock(end, given["time_end"])
+    end_when = end.when.reindex(table.index)
+    end_timed = end.has_time.reindex(table.index, fill_value=False).astype(bool)
+    usable = ~blank & end_timed & parsed.has_time & (end_when >= parsed.when)
+    unusable = int((~blank & ~usable).sum())
+    if unusable:
+        report.notes.append(
+            f"{unusable} row(s) have an end date and time that is missing, "
+            "unreadable or before the start: their time window is ignored."
+        )
+    return end_when.where(usable)
+
+
 def _read_events(
     source: Source,
     kind: str,
@@ -140,6 +178,8 @@ def _read_events(
         "has_day": parsed.has_day,
         "has_time": parsed.has_time & parsed.has_day,
     }
+    if kind == "incidents" and "date_end" in table.columns:
+        columns["when_end"] = _window_end(table, name, loaded, parsed, report)
     if kind == "incidents":
         category = table["category"].astype(str).str.strip().str.lower()
         blank = (category == "").to_numpy()

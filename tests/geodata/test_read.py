@@ -252,3 +252,17 @@ def test_geopackage_layer_in_bng_is_read(tmp_path):
     frame, _ = read_incidents([("council.gpkg", path.read_bytes())])
     assert frame.geometry.x.iloc[0] == pytest.approx(265500)
     assert frame["category"].iloc[0] == "drugs"
+
+
+def test_from_to_window_becomes_when_end():
+    """date_end/time_end give each record the end of its window; bad ends are noted."""
+    data = _csv(
+        "date,time,date_end,time_end,category,latitude,longitude\n"
+        "2026-12-11,20:00,2026-12-11,23:00,missing episode,51.62,-3.94\n"
+        "2026-12-11,20:00,,,missing episode,51.62,-3.94\n"
+        "2026-12-12,20:00,2026-12-10,23:00,missing episode,51.62,-3.94\n"
+    )
+    frame, reports = read_incidents([("missing.csv", data)])
+    assert frame["when_end"].iloc[0].isoformat() == "2026-12-11T23:00:00"
+    assert frame["when_end"].iloc[1:].isna().all()
+    assert any("time window is ignored" in note for note in reports[0].notes)
