@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from geodata.categories import SERVICE_CATEGORIES
+
 CATEGORIES = (
     "exploitation concern",
     "missing episode",
@@ -151,15 +153,6 @@ BACKGROUND = Context(
 # fmt: on
 BACKGROUND_SIGMA_M = (600.0, 1200.0)
 
-SERVICE_CATEGORIES = (
-    "mental health",
-    "substance misuse",
-    "homelessness",
-    "youth and diversionary",
-    "sexual health",
-    "education",
-    "health",
-)
 SERVICE_COLUMNS = ("name", "category", "opening_hours")
 SPACE_COLUMNS = ("name", "category")
 WORKER_COLUMNS = (

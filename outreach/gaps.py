@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geodata.categories import SERVICE_CATEGORIES
 from geodata.crs import BNG
 from outreach.hours import open_matrix, representative_time
 from outreach.walking import (
@@ -20,16 +21,6 @@ from outreach.walking import (
 )
 
 log = logging.getLogger(__name__)
-
-SERVICE_CATEGORIES: tuple[str, ...] = (
-    "mental health",
-    "substance misuse",
-    "homelessness",
-    "youth and diversionary",
-    "sexual health",
-    "education",
-    "health",
-)
 
 GAP_COLUMNS = (
     "hotspot_id",

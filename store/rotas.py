@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, RowMapping, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from geodata.errors import InputDataError
+from outreach.sessions import SESSION_COLUMNS
 from store.audit import AuditEvent, check_user, record_event
 from store.db import write_transaction
 from store.models import (
@@ -30,14 +31,7 @@ log = logging.getLogger(__name__)
 
 # The columns of rota.csv (outreach.rota.plan_rota) that a version keeps.
 ROTA_COLUMNS = (
-    "session_id",
-    "date",
-    "start",
-    "end",
-    "hotspot_id",
-    "hotspot_name",
-    "band",
-    "priority",
+    *SESSION_COLUMNS,
     "workers",
     "staffed",
 )

@@ -13,6 +13,7 @@ import pytest
 import shapely
 
 from geodata import demo
+from geodata.categories import SERVICE_CATEGORIES
 from geodata.crs import WGS84, lonlat_to_bng
 from geodata.demo import (
     DEMO_CATEGORIES,
@@ -37,15 +38,7 @@ COLUMNS = {
         "welsh_speaker",
     ],
 }
-SEVEN_CATEGORIES = {
-    "mental health",
-    "substance misuse",
-    "homelessness",
-    "youth and diversionary",
-    "sexual health",
-    "education",
-    "health",
-}
+SEVEN_CATEGORIES = set(SERVICE_CATEGORIES)
 END = pd.Timestamp("2026-11-30")
 LAST_8_WEEKS = END - pd.Timedelta(days=55)  # first day of the last 56 days
 GAP_PLACES = ("Parc Tawe", "Fforestfach Retail Park", "Penlan")
