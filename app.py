@@ -1,7 +1,9 @@
 """CMET hotspot and outreach planner: the Streamlit front door.
 
 Run with ``streamlit run app.py``. Pages live in ``ui/views/``; the sidebar's
-hotspot settings are shared by every page.
+language, filters and settings are shared by every page. The meeting page opens
+first. Served beyond 127.0.0.1, nothing is shown until the user has signed in
+(``ui/auth.py``).
 """
 
 from __future__ import annotations
@@ -11,14 +13,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import data
+from ui import auth, data, lang
+from ui.lang import tr
 from ui.sidebar import render_sidebar
 
 VIEWS = Path(__file__).with_name("ui") / "views"
-
-DEMO_BANNER = (
-    "**Synthetic demo data.** Every incident, contact, service and worker here is "
-    "made up, to show how the planner works. Upload your own files on the Data page."
+# Page key, file, catalogue key of the title, icon and URL path.
+PAGES = (
+    ("meeting", "meeting.py", "nav.meeting", ":material/groups:", "meeting"),
+    ("gaps", "gaps.py", "nav.gaps", ":material/directions_walk:", "gaps"),
+    ("rota", "rota.py", "nav.rota", ":material/calendar_month:", "rota"),
+    ("data", "data.py", "nav.data", ":material/upload_file:", "data"),
 )
 
 
@@ -30,39 +35,37 @@ def _configure_logging() -> None:
     )
 
 
+def _pages(access: auth.Access) -> list[st.Page]:
+    allowed = [p for p in PAGES if access.can(p[0])]
+    return [
+        st.Page(
+            VIEWS / file,
+            title=tr(title),
+            icon=icon,
+            url_path=url,
+            default=i == 0,
+        )
+        for i, (_, file, title, icon, url) in enumerate(allowed)
+    ]
+
+
 def main() -> None:
-    """Configure the page, draw the shared sidebar and run the chosen page."""
+    """Configure the page, check access, draw the shared sidebar and run the page."""
     _configure_logging()
     st.set_page_config(
-        page_title="CMET hotspot and outreach planner",
+        page_title=tr("app.title"),
         page_icon=":material/map:",
         layout="wide",
     )
-    page = st.navigation(
-        [
-            st.Page(
-                VIEWS / "panel_map.py",
-                title="Panel map",
-                icon=":material/map:",
-                default=True,
-            ),
-            st.Page(
-                VIEWS / "gaps.py",
-                title="Services and gaps",
-                icon=":material/directions_walk:",
-            ),
-            st.Page(
-                VIEWS / "rota.py",
-                title="Outreach rota",
-                icon=":material/calendar_month:",
-            ),
-            st.Page(VIEWS / "data.py", title="Data", icon=":material/upload_file:"),
-        ]
-    )
+    lang.mark_document()
+    access = auth.gate()
+    page = st.navigation(_pages(access))
     sources = data.current_sources()
     render_sidebar(sources)
+    with st.sidebar:
+        auth.sign_out_button(access)
     if sources.demo:
-        st.info(DEMO_BANNER, icon=":material/science:")
+        st.info(tr("app.demo_banner"), icon=":material/science:")
     page.run()
 
 

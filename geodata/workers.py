@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import date, time
 
 from geodata.availability import (
@@ -23,13 +24,15 @@ __all__ = [
     "DAY_NAMES",
     "Window",
     "Worker",
+    "may_pair",
+    "mixed_pair",
     "parse_available",
     "parse_unavailable",
     "read_workers",
 ]
 
 REQUIRED_COLUMNS = ("worker", "lead", "max_hours", "available", "unavailable")
-OPTIONAL_COLUMNS = ("welsh_speaker",)
+OPTIONAL_COLUMNS = ("welsh_speaker", "not_with", "gender")
 
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
@@ -43,7 +46,15 @@ _PERSONAL = {
     "dob": "date of birth",
     "birth": "date of birth",
 }
-_SYNONYMS = {"name": "worker", "worker_name": "worker", "welsh": "welsh_speaker"}
+_SYNONYMS = {
+    "name": "worker",
+    "worker_name": "worker",
+    "welsh": "welsh_speaker",
+    "never_with": "not_with",
+}
+# Longest gender text kept: a short code ("F", "M", "NB") is all the mixed-pair
+# preference needs.
+_GENDER_LEN = 20
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,12 @@ class Worker:
         Dates the worker cannot work at all (leave, training).
     welsh_speaker
         Speaks Welsh.
+    not_with
+        Names of workers this worker must never be paired with (a hard rule,
+        either way round).
+    gender
+        Optional short code, used only to tell whether a pair is mixed where a
+        session asks for a mixed pair; "" when not given. Never exported.
     """
 
     name: str
@@ -73,6 +90,8 @@ class Worker:
     available: tuple[Window, ...]
     unavailable: frozenset[date]
     welsh_speaker: bool = False
+    not_with: frozenset[str] = frozenset()
+    gender: str = ""
 
     def can_work(self, day: date, start: time, end: time) -> bool:
         """Say whether the worker can do a session on ``day`` from start to end.
@@ -82,6 +101,25 @@ class Worker:
         unavailable date.
         """
         return covers(self.available, self.unavailable, day, start, end)
+
+
+def may_pair(a: Worker, b: Worker) -> bool:
+    """Say whether two different workers may go out together as a pair.
+
+    A pair needs at least one lead and must not be a banned pairing (``not_with``
+    on either worker).
+    """
+    return (
+        a.name != b.name
+        and (a.lead or b.lead)
+        and b.name not in a.not_with
+        and a.name not in b.not_with
+    )
+
+
+def mixed_pair(a: Worker, b: Worker) -> bool:
+    """Say whether a pair is mixed: both genders given and different."""
+    return bool(a.gender and b.gender) and a.gender.casefold() != b.gender.casefold()
 
 
 def _decode(name: str, data: bytes) -> str:
@@ -135,7 +173,7 @@ def _check_columns(name: str, header: list[str]) -> dict[str, int]:
         raise InputDataError(
             f"{name}: missing column(s) {', '.join(missing)}. Found: {found}. "
             f"The team list needs the columns {', '.join(REQUIRED_COLUMNS)} "
-            f"(and optionally welsh_speaker).{hint}"
+            f"(and optionally {', '.join(OPTIONAL_COLUMNS)}).{hint}"
         )
     ignored = [
         key for key in positions if key not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
@@ -196,7 +234,45 @@ def _worker(name: str, row: list[str], positions: dict[str, int], line: int) -> 
         welsh_speaker=_yes_no(
             cell("welsh_speaker"), where, "welsh_speaker", blank=False
         ),
+        not_with=frozenset(
+            name.strip() for name in re.split(r"[;,]", cell("not_with")) if name.strip()
+        ),
+        gender=_gender(cell("gender"), where),
     )
+
+
+def _gender(value: str, where: str) -> str:
+    text = " ".join(value.split())
+    if len(text) > _GENDER_LEN:
+        raise InputDataError(
+            f"{where}, column gender: '{text[:30]}' is longer than {_GENDER_LEN} "
+            "characters. Write a short code such as F, M or NB, or leave it empty."
+        )
+    return text
+
+
+def _resolve_not_with(name: str, workers: list[Worker]) -> list[Worker]:
+    """Check every ``not_with`` name against the team and spell it as in the team."""
+    spelled = {worker.name.casefold(): worker.name for worker in workers}
+    resolved = []
+    for worker in workers:
+        names = set()
+        for other in sorted(worker.not_with):
+            found = spelled.get(other.casefold())
+            where = f"{name}: worker '{worker.name}', column not_with"
+            if found is None:
+                raise InputDataError(
+                    f"{where}: '{other}' is not in the team. Write the names of "
+                    "workers in this file, separated by ';'."
+                )
+            if found == worker.name:
+                raise InputDataError(
+                    f"{where}: a worker cannot be banned from working with "
+                    "themselves. Remove their own name."
+                )
+            names.add(found)
+        resolved.append(replace(worker, not_with=frozenset(names)))
+    return resolved
 
 
 def read_workers(name: str, data: bytes) -> list[Worker]:
@@ -209,9 +285,12 @@ def read_workers(name: str, data: bytes) -> list[Worker]:
     data
         CSV in UTF-8 (with or without BOM) or Windows-1252, with columns
         ``worker, lead, max_hours, available, unavailable`` and optionally
-        ``welsh_speaker`` (headers in any case). ``lead``/``welsh_speaker`` are
-        yes/no; ``max_hours`` is hours per 7-day block; ``available`` is read by
-        `parse_available`, ``unavailable`` by `parse_unavailable`.
+        ``welsh_speaker``, ``not_with`` and ``gender`` (headers in any case).
+        ``lead``/``welsh_speaker`` are yes/no; ``max_hours`` is hours per 7-day
+        block; ``available`` is read by `parse_available`, ``unavailable`` by
+        `parse_unavailable`; ``not_with`` lists team names separated by ``;``
+        (never paired with them, either way round); ``gender`` is a short code
+        used only for the mixed-pair preference.
 
     Returns
     -------
@@ -250,6 +329,7 @@ def read_workers(name: str, data: bytes) -> list[Worker]:
             f"{name}: found {len(workers)} worker(s); outreach is never done alone, "
             "so the team needs at least 2 workers. Add the rest of the team."
         )
+    workers = _resolve_not_with(name, workers)
     if not any(worker.lead for worker in workers):
         raise InputDataError(
             f"{name}: no worker has lead = yes; every pair needs an experienced "

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
@@ -93,6 +94,12 @@ def _pair_rules(
         and not any(worker.lead for worker in known)
     ):
         problems.append(f"{label}: no lead in the pair ({', '.join(names)}).")
+    for first, second in itertools.combinations(known, 2):
+        if second.name in first.not_with or first.name in second.not_with:
+            problems.append(
+                f"{label}: {first.name} and {second.name} must not work together "
+                "(not_with in the team file)."
+            )
     start_at, end_at = bounds
     for worker in known:
         touched = {start_at.date(), (end_at - timedelta(minutes=1)).date()}
@@ -145,17 +152,49 @@ def _worker_rules(
     return problems
 
 
+def _fixed_rules(rota: pd.DataFrame, fixed: Mapping[str, Sequence[str]]) -> list[str]:
+    if not fixed:
+        return []
+    if "session_id" not in rota.columns:
+        return ["the rota has no session_id column, so agreed sessions can't be found."]
+    rows = {str(row["session_id"]): row for _, row in rota.iterrows()}
+    problems = []
+    for session_id, pair in fixed.items():
+        agreed = sorted(name.strip() for name in pair)
+        row = rows.get(str(session_id))
+        if row is None:
+            problems.append(
+                f"agreed session {session_id} ({' and '.join(agreed)}) is missing "
+                "from the rota."
+            )
+            continue
+        names = sorted(n.strip() for n in _text(row["workers"]).split(";") if n.strip())
+        if names != agreed:
+            label = _label(_day(row["date"]), row)
+            now = " and ".join(names) if names else "nobody"
+            problems.append(
+                f"{label}: the agreed pair {' and '.join(agreed)} was changed to {now}."
+            )
+    return problems
+
+
 def check_rota(
-    rota: pd.DataFrame, workers: Sequence[Worker], params: RotaParams
+    rota: pd.DataFrame,
+    workers: Sequence[Worker],
+    params: RotaParams,
+    *,
+    fixed: Mapping[str, Sequence[str]] | None = None,
 ) -> list[str]:
     """List every hard-rule violation in a rota, in plain words.
 
     Checks each session (exactly two workers on a staffed session, never one, no
-    one named twice, everyone in the team, at least one lead, both available
-    then and not on an unavailable date) and each worker (at most one session a
-    day, ``max_hours`` in every 7-day block from ``params.start``, at least
-    ``params.min_rest_hours`` between sessions). Uses no solver, so it can audit
-    the solver's rota, a hand-edited one or one read back from rota.csv.
+    one named twice, everyone in the team, at least one lead, never a banned
+    pairing from ``not_with``, both available then and not on an unavailable
+    date), each worker (at most one session a day, ``max_hours`` in every 7-day
+    block from ``params.start``, at least ``params.min_rest_hours`` between
+    sessions) and every agreed session in ``fixed`` (still there, same pair).
+    Uses no solver, so it can audit the solver's rota, a hand-edited one or one
+    read back from rota.csv.
 
     Parameters
     ----------
@@ -168,6 +207,8 @@ def check_rota(
         The team.
     params
         Rota settings; uses ``start`` and ``min_rest_hours``.
+    fixed
+        Agreed pairs: session_id -> (worker, worker).
 
     Returns
     -------
@@ -203,5 +244,6 @@ def check_rota(
                 shifts[name].append((start_at, end_at, label))
     for name, worked in shifts.items():
         problems += _worker_rules(team[name], worked, params)
+    problems += _fixed_rules(rota, fixed or {})
     log.info("rota check: %d rows, %d problems", len(rota), len(problems))
     return problems

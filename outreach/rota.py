@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
-from ortools.sat.python import cp_model
 
 from geodata.errors import InputDataError
-from geodata.workers import Worker
+from geodata.workers import Worker, may_pair
 from outreach.checker import check_rota
-from outreach.params import RotaParams
-from outreach.sessions import SessionFacts, session_facts
+from outreach.explain import broken_preferences, goals_table, summary_line
+from outreach.facts import SessionFacts, session_facts
+from outreach.history import known_faces, offsets
+from outreach.model import RotaModel, Setup
+from outreach.params import RotaParams, RotaWeights
+from outreach.solve import solve_model
 from outreach.uncovered import explain_uncovered
 
 log = logging.getLogger(__name__)
-
-# Soft-goal weights. Cover outranks both (see `_Model.objective`); spreading
-# evening/weekend sessions fairly matters a little more than a small core team.
-_FAIRNESS_WEIGHT = 2
-_CONTINUITY_WEIGHT = 1
-# Most of the time limit the cover phase may use; it usually needs far less.
-_COVER_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -50,6 +43,26 @@ class RotaResult:
         Relative gap ``(objective - bound) / objective``; 0 when proven optimal.
     wall_time_s
         Seconds spent planning (building the model and both solver phases).
+    broken
+        One plain-words line per preference not met (Welsh speaker, mixed pair,
+        known face, uneven shares, large teams).
+    changes
+        Re-planning: one line per session whose pair changed, e.g. "Wed 16 Dec,
+        Castle Square evening: Sam → Ceri".
+    summary
+        One line: sessions staffed, objective, proven bound, gap and time.
+    weights
+        The soft-goal weights used.
+    goals
+        Each soft goal's weight, amount and penalty
+        (`outreach.explain.goals_table`).
+    uncovered_priority, cover_bound
+        Priority points left uncovered, and the proven least possible.
+    soft, soft_bound
+        Soft-goal penalty of the rota and a proven lower bound on it (given the
+        cover found).
+    time_limit_s, solver_workers
+        The solver's time limit and CPU cores (larger when trying harder).
     """
 
     rota: pd.DataFrame
@@ -59,11 +72,31 @@ class RotaResult:
     bound: float = 0.0
     gap: float = 0.0
     wall_time_s: float = 0.0
+    broken: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    summary: str = ""
+    weights: RotaWeights = field(default_factory=RotaWeights)
+    goals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    uncovered_priority: int = 0
+    cover_bound: float = 0.0
+    soft: int = 0
+    soft_bound: float = 0.0
+    time_limit_s: float = 0.0
+    solver_workers: int = 0
 
 
-def _check_fixed(
+def check_fixed(
     plan: SessionFacts, fixed: Mapping[str, tuple[str, str]]
 ) -> dict[int, tuple]:
+    """Check agreed pairs against the rules; return session index -> worker indices.
+
+    Raises
+    ------
+    InputDataError
+        Naming the session and what is wrong (unknown session or worker, not two
+        people, no lead, a banned pairing, someone unavailable, or the agreed
+        pairs breaking the rules together).
+    """
     index = {sid: i for i, sid in enumerate(plan.frame["session_id"])}
     number = {worker.name: w for w, worker in enumerate(plan.workers)}
     pairs: dict[int, tuple[int, int]] = {}
@@ -87,6 +120,11 @@ def _check_fixed(
             raise InputDataError(
                 f"{where}: neither {names[0]} nor {names[1]} is a lead."
             )
+        if not may_pair(plan.workers[a], plan.workers[b]):
+            raise InputDataError(
+                f"{where}: {names[0]} and {names[1]} must not work together "
+                "(not_with in the team file)."
+            )
         for w in (a, b):
             if w not in plan.able[i]:
                 raise InputDataError(
@@ -107,187 +145,82 @@ def _check_fixed(
     return pairs
 
 
-class _Model:
-    """The CP-SAT pair model: one Boolean per allowed pair and session."""
-
-    def __init__(
-        self, plan: SessionFacts, fixed: Mapping[int, tuple[int, int]]
-    ) -> None:
-        self.plan = plan
-        self.model = cp_model.CpModel()
-        self.pairs: list[dict[tuple[int, int], cp_model.IntVar]] = []
-        self.cover: list[cp_model.IntVar] = []
-        # (worker, session) -> the pair literals in which that worker does that session
-        self.does: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
-        for i, able in enumerate(plan.able):
-            options = {}
-            for a, b in itertools.combinations(able, 2):
-                if plan.workers[a].lead or plan.workers[b].lead:
-                    literal = self.model.new_bool_var(f"y_{i}_{a}_{b}")
-                    options[(a, b)] = literal
-                    self.does[(a, i)].append(literal)
-                    self.does[(b, i)].append(literal)
-            cover = self.model.new_bool_var(f"cover_{i}")
-            self.model.add(sum(options.values()) == cover)
-            self.pairs.append(options)
-            self.cover.append(cover)
-            if i in fixed:
-                self.model.add(options[fixed[i]] == 1)
-        self._hard_rules()
-        self._soft_goals()
-
-    def _hard_rules(self) -> None:
-        plan = self.plan
-        for w in range(len(plan.workers)):
-            mine = sorted(
-                (i for i in range(len(plan.days)) if (w, i) in self.does),
-                key=plan.starts.__getitem__,
-            )
-            by_day: dict[date, list] = defaultdict(list)
-            by_week: dict[int, list] = defaultdict(list)
-            for i in mine:
-                by_day[plan.days[i]].extend(self.does[(w, i)])
-                by_week[plan.weeks[i]].extend(
-                    plan.minutes[i] * literal for literal in self.does[(w, i)]
-                )
-            for literals in by_day.values():
-                self.model.add_at_most_one(literals)
-            for load in by_week.values():
-                self.model.add(sum(load) <= plan.cap(w))
-            for n, i in enumerate(mine):
-                for j in mine[n + 1 :]:
-                    if plan.starts[j] >= plan.ends[i] + timedelta(
-                        hours=plan.params.min_rest_hours
-                    ):
-                        break
-                    if plan.days[i] != plan.days[j]:
-                        self.model.add_at_most_one(
-                            self.does[(w, i)] + self.does[(w, j)]
-                        )
-
-    def _soft_goals(self) -> None:
-        """Set ``uncovered`` (priority-weighted) and ``soft`` (fairness, continuity)."""
-        plan = self.plan
-        model = self.model
-        unsocial_total = sum(plan.unsocial)
-        counts = {}
-        for w in range(len(plan.workers)):
-            literals = [
-                literal
-                for i in range(len(plan.days))
-                if plan.unsocial[i]
-                for literal in self.does.get((w, i), [])
-            ]
-            if literals:
-                counts[w] = sum(literals)
-        fairness = 0
-        if len(counts) >= 2:
-            most = model.new_int_var(0, unsocial_total, "unsocial_most")
-            least = model.new_int_var(0, unsocial_total, "unsocial_least")
-            for count in counts.values():
-                model.add(most >= count)
-                model.add(least <= count)
-            fairness = most - least
-        core: dict[tuple[int, str], cp_model.IntVar] = {}
-        spots = plan.frame["hotspot_id"].astype(str).tolist()
-        for (w, i), literals in self.does.items():
-            key = (w, spots[i])
-            if key not in core:
-                core[key] = model.new_bool_var(f"z_{w}_{spots[i]}")
-            model.add(core[key] >= sum(literals))
-        teams: dict[str, list] = defaultdict(list)
-        for (_, spot), literal in core.items():
-            teams[spot].append(literal)
-        for i, cover in enumerate(self.cover):
-            model.add(sum(teams[spots[i]]) >= 2 * cover)
-        # Reported objective = cover_weight * uncovered + soft: one uncovered
-        # priority point outweighs the worst fairness and continuity together.
-        soft_max = _FAIRNESS_WEIGHT * unsocial_total + _CONTINUITY_WEIGHT * len(core)
-        self.cover_weight = soft_max + 1
-        priority = plan.frame["priority"].astype(int).clip(lower=1).tolist()
-        self.uncovered = sum(
-            p * (1 - cover) for p, cover in zip(priority, self.cover, strict=True)
-        )
-        self.soft = _FAIRNESS_WEIGHT * fairness + _CONTINUITY_WEIGHT * sum(
-            core.values()
-        )
-
-    def solve(
-        self, params: RotaParams, deterministic_time: float | None
-    ) -> tuple[cp_model.CpSolver, bool, float]:
-        """Solve cover first, then the soft goals with cover held at its best.
-
-        Weighting both in one objective gives the same optimum but CP-SAT then
-        bounds cover badly (a 25 % gap at 96 sessions in 20 s, against a proof in
-        0.3 s alone), so the two are solved in turn.
-
-        Returns
-        -------
-        solver, proven, bound
-            The solver holding the final solution, whether it is proven best, and
-            a lower bound on ``cover_weight * uncovered + soft``.
-        """
-        began = time.perf_counter()
-        self.model.minimize(self.uncovered)
-        first, code = _run(
-            self.model, params, params.time_limit_s * _COVER_SHARE, deterministic_time
-        )
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            raise RuntimeError(
-                f"the rota solver found no rota ({first.status_name(code)}) in "
-                f"{first.wall_time:.1f} s; this is a bug, please report it"
-            )
-        best_cover = round(first.objective_value)
-        cover_bound = first.best_objective_bound
-        cover_proven = code == cp_model.OPTIMAL
-        log.info(
-            "rota cover: %s, uncovered priority %d (bound %g) in %.2f s",
-            first.status_name(code).lower(),
-            best_cover,
-            cover_bound,
-            first.wall_time,
-        )
-        literals = [*self.cover, *(v for o in self.pairs for v in o.values())]
-        for literal in literals:
-            self.model.add_hint(literal, first.boolean_value(literal))
-        self.model.add(self.uncovered <= best_cover)
-        # The full objective (not the soft goals alone) proves faster here.
-        self.model.minimize(self.cover_weight * self.uncovered + self.soft)
-        left = max(params.time_limit_s - (time.perf_counter() - began), 0.5)
-        second, code = _run(self.model, params, left, deterministic_time)
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            log.info("rota soft goals: no solution in %.2f s", second.wall_time)
-            return first, False, self.cover_weight * cover_bound
-        log.info(
-            "rota soft goals: %s, objective %g (bound %g) in %.2f s",
-            second.status_name(code).lower(),
-            second.objective_value,
-            second.best_objective_bound,
-            second.wall_time,
-        )
-        # With cover proven, the second bound holds for the whole problem;
-        # otherwise only the cover bound does.
-        if cover_proven:
-            bound = max(second.best_objective_bound, self.cover_weight * cover_bound)
-        else:
-            bound = self.cover_weight * cover_bound
-        return second, cover_proven and code == cp_model.OPTIMAL, bound
+def solve_rota(
+    plan: SessionFacts,
+    setup: Setup,
+    *,
+    began: float,
+    hint: Mapping[int, tuple[int, int]] | None = None,
+    deterministic_time: float | None = None,
+    lang: str = "en",
+) -> tuple[RotaResult, dict[int, tuple[int, int]]]:
+    """Solve a prepared plan and explain it; returns the result and chosen pairs."""
+    params = plan.params
+    built = RotaModel(plan, params.weights, setup)
+    outcome = solve_model(built, params, deterministic_time, hint)
+    workers = plan.workers
+    teams = [
+        ";".join(sorted(workers[w].name for w in outcome.chosen[i]))
+        if i in outcome.chosen
+        else ""
+        for i in range(len(plan.days))
+    ]
+    rota = plan.frame.assign(
+        workers=teams, staffed=[i in outcome.chosen for i in range(len(teams))]
+    )
+    status = "optimal" if outcome.proven else "feasible"
+    gap = (outcome.objective - outcome.bound) / max(abs(outcome.objective), 1)
+    seconds = time.perf_counter() - began
+    soft_bound = max(outcome.bound - built.cover_weight * outcome.uncovered, 0.0)
+    log.info(
+        "rota: %s, %d of %d sessions staffed, objective %g, bound %g, gap %.3g, "
+        "%.2f s (limit %g s on %d cores, %d pair variables)",
+        status,
+        len(outcome.chosen),
+        len(teams),
+        outcome.objective,
+        outcome.bound,
+        gap,
+        seconds,
+        params.solver_time_s(),
+        params.solver_workers(),
+        sum(len(options) for options in built.pairs),
+    )
+    result = RotaResult(
+        rota=rota,
+        explanations=explain_uncovered(
+            plan, outcome.chosen, past=set(setup.locked), lang=lang
+        ),
+        status=status,
+        objective=outcome.objective,
+        bound=outcome.bound,
+        gap=gap,
+        wall_time_s=seconds,
+        broken=broken_preferences(plan, outcome, setup, lang=lang),
+        summary=summary_line(
+            outcome,
+            sessions=len(teams),
+            status=status,
+            gap=gap,
+            seconds=seconds,
+            lang=lang,
+        ),
+        weights=params.weights,
+        goals=goals_table(params.weights, outcome.amounts, lang),
+        uncovered_priority=outcome.uncovered,
+        cover_bound=outcome.cover_bound,
+        soft=outcome.soft,
+        soft_bound=min(soft_bound, float(outcome.soft)),
+        time_limit_s=params.solver_time_s(),
+        solver_workers=params.solver_workers(),
+    )
+    return result, outcome.chosen
 
 
-def _run(
-    model: cp_model.CpModel,
-    params: RotaParams,
-    seconds: float,
-    deterministic_time: float | None,
-) -> tuple[cp_model.CpSolver, int]:
-    """Solve ``model`` with the rota's solver settings and a time limit."""
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = 2
-    solver.parameters.random_seed = params.seed
-    if deterministic_time is not None:
-        solver.parameters.max_deterministic_time = deterministic_time
-    return solver, solver.solve(model)
+def rota_columns(sessions: pd.DataFrame) -> list[str]:
+    """Return a rota's columns: the sessions' own, then ``workers`` and ``staffed``."""
+    kept = [c for c in sessions.columns if c not in ("workers", "staffed")]
+    return [*kept, "workers", "staffed"]
 
 
 def plan_rota(
@@ -296,33 +229,45 @@ def plan_rota(
     params: RotaParams,
     *,
     fixed: Mapping[str, tuple[str, str]] | None = None,
+    history: pd.DataFrame | None = None,
     deterministic_time: float | None = None,
+    lang: str = "en",
 ) -> RotaResult:
     """Choose a pair of workers for as many sessions as possible.
 
     Hard rules: two different workers per staffed session, at least one a lead,
-    both available then and not on an unavailable date; each worker within
-    ``max_hours`` in every 7-day block from ``params.start``, at most one session
-    a day and at least ``params.min_rest_hours`` between sessions. Cover is soft,
-    so a short-staffed fortnight still gets its best rota: uncovered sessions
-    cost ``priority`` times a weight that outranks the other goals, which are
-    spreading evening and weekend sessions evenly (smallest max-min count) and
-    keeping a small core team at each hotspot.
+    never a banned pairing (``not_with``), both available then and not on an
+    unavailable date; each worker within ``max_hours`` in every 7-day block from
+    ``params.start``, at most one session a day and at least
+    ``params.min_rest_hours`` between sessions; agreed (``fixed``) pairs stay.
+    Cover is soft, so a short-staffed fortnight still gets its best rota: the
+    solver first covers the most priority it can, then, holding that, minimises
+    the soft goals of ``params.weights`` (`outreach.params.RotaWeights`): fair
+    evening, weekend and bank-holiday shares (past rotas included), a known
+    face, small core teams, the same pair returning, a Welsh speaker or a mixed
+    pair where a session asks for one.
 
     Parameters
     ----------
     sessions
-        Sessions as made by `outreach.sessions.make_sessions`.
+        Sessions as made by `outreach.sessions.make_sessions` (``welsh`` and
+        ``mixed`` columns optional).
     workers
         The team, e.g. from `geodata.workers.read_workers`.
     params
-        Rota settings; uses ``start``, ``min_rest_hours``, ``time_limit_s`` and
-        ``seed``.
+        Rota settings; uses ``start``, ``min_rest_hours``, ``time_limit_s``,
+        ``try_harder``, ``seed`` and ``weights``.
     fixed
         Agreed pairs that must stay: session_id -> (worker, worker).
+    history
+        Past rota rows (e.g. earlier rotas from ``store.load_rota``
+        concatenated): their evening/weekend/holiday counts carry into fairness
+        and their teams make the known faces of each place.
     deterministic_time
         Optional CP-SAT deterministic time limit, for repeatable runs in tests and
-        benchmarks; the wall-clock limit ``params.time_limit_s`` always applies.
+        benchmarks; the wall-clock limit always applies.
+    lang
+        Language of the explanations ("en" or "cy").
 
     Returns
     -------
@@ -334,56 +279,21 @@ def plan_rota(
         If a fixed assignment names an unknown session or worker, breaks a hard
         rule, or the fixed assignments break the rules together.
     """
-    kept = [
-        column for column in sessions.columns if column not in ("workers", "staffed")
-    ]
-    columns = [*kept, "workers", "staffed"]
+    columns = rota_columns(sessions)
     if len(sessions) == 0:
-        return RotaResult(rota=pd.DataFrame(columns=columns))
+        return RotaResult(rota=pd.DataFrame(columns=columns), weights=params.weights)
     began = time.perf_counter()
     plan = session_facts(sessions, workers, params)
-    pinned = _check_fixed(plan, fixed or {})
-    built = _Model(plan, pinned)
-    solver, proven, bound = built.solve(params, deterministic_time)
-    chosen = {
-        i: pair
-        for i, options in enumerate(built.pairs)
-        for pair, literal in options.items()
-        if solver.boolean_value(literal)
-    }
-    teams = [
-        ";".join(sorted(workers[w].name for w in chosen[i])) if i in chosen else ""
-        for i in range(len(plan.days))
-    ]
-    rota = plan.frame.assign(
-        workers=teams, staffed=[i in chosen for i in range(len(teams))]
+    setup = Setup(
+        fixed=check_fixed(plan, fixed or {}),
+        past=offsets(history, [worker.name for worker in workers]),
+        known=known_faces(history),
     )
-    explanations = explain_uncovered(plan, chosen)
-    objective = float(
-        built.cover_weight * solver.value(built.uncovered) + solver.value(built.soft)
+    result, _ = solve_rota(
+        plan, setup, began=began, deterministic_time=deterministic_time, lang=lang
     )
-    bound = min(float(bound), objective)
-    status = "optimal" if proven else "feasible"
-    gap = (objective - bound) / max(abs(objective), 1)
-    log.info(
-        "rota: %s, %d of %d sessions staffed, objective %g, bound %g, gap %.3g, "
-        "%.2f s (limit %g s, %d pair variables)",
-        status,
-        len(chosen),
-        len(teams),
-        objective,
-        bound,
-        gap,
-        time.perf_counter() - began,
-        params.time_limit_s,
-        sum(len(options) for options in built.pairs),
-    )
-    return RotaResult(
-        rota=rota[columns],
-        explanations=explanations,
-        status=status,
-        objective=objective,
-        bound=bound,
-        gap=gap,
-        wall_time_s=time.perf_counter() - began,
-    )
+    return _with_columns(result, columns)
+
+
+def _with_columns(result: RotaResult, columns: list[str]) -> RotaResult:
+    return replace(result, rota=result.rota[columns])

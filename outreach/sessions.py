@@ -3,31 +3,26 @@
 from __future__ import annotations
 
 import logging
-import math
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from collections.abc import Collection
+from datetime import time, timedelta
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
-from geodata.errors import InputDataError
-from geodata.workers import DAY_NAMES, Worker
+from geodata.workers import DAY_NAMES
+from outreach.facts import (
+    SESSION_COLUMNS,
+    SESSION_EXTRAS,
+    SessionFacts,
+    day_label,
+    session_bounds,
+    session_facts,
+)
 from outreach.params import RotaParams
+from outreach.priority import hotspot_priorities
+from outreach.term_dates import holiday_kind, in_tables
 
 log = logging.getLogger(__name__)
-
-SESSION_COLUMNS = (
-    "session_id",
-    "date",
-    "start",
-    "end",
-    "hotspot_id",
-    "hotspot_name",
-    "band",
-    "priority",
-)
 
 # Where each time band's sessions start; late-night sessions are pulled earlier so
 # that they end by midnight.
@@ -37,10 +32,9 @@ BAND_STARTS = {
     "late night": time(21, 0),
     "daytime": time(12, 0),
 }
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun")
-_MONTHS += ("Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-# Sessions on a weekend or ending after this hour count as unsocial for fairness.
-_UNSOCIAL_FROM_HOUR = 20
+# On a school-holiday weekday young people are out in the day: an after-school
+# peak becomes a daytime session.
+_HOLIDAY_BAND = {"after school": "daytime"}
 # Hotspots without a known peak (month-only dates) get evening sessions on these
 # days in turn, so they do not all land on the same evening.
 _FALLBACK_DAYS = ("Fri", "Sat", "Wed", "Thu", "Tue", "Mon", "Sun")
@@ -48,14 +42,6 @@ _FALLBACK_BAND = "evening"
 # Weekday offsets from the peak day, nearest first: a Saturday peak with two
 # sessions a week gives Saturday and Friday.
 _OFFSETS = (0, -1, 1, -2, 2, -3, 3)
-
-
-def _priorities(strength: np.ndarray) -> np.ndarray:
-    top = np.nanmax(strength) if np.isfinite(strength).any() else np.nan
-    if np.isfinite(strength).all() and top > 0:
-        return np.clip(np.rint(100 * strength / top), 1, 100).astype(int)
-    rank = np.arange(len(strength))
-    return 100 - (rank * 90) // max(len(strength) - 1, 1)
 
 
 def _clock(minutes: int) -> str:
@@ -85,26 +71,56 @@ def _peak(spot: pd.Series, column: str, known: Collection[str], fallback: str) -
     return fallback
 
 
-def make_sessions(hotspots: gpd.GeoDataFrame, params: RotaParams) -> pd.DataFrame:
-    """Plan outreach sessions at the strongest hotspots on their peak days and times.
+def _wanted(hotspots: pd.DataFrame, chosen: Collection[str]) -> set[str]:
+    """Return the ids of hotspots named in ``chosen`` by id or by name (any case)."""
+    keys = {str(key).strip().casefold() for key in chosen}
+    return {
+        str(hid)
+        for hid, name in zip(hotspots["hotspot_id"], hotspots["name"], strict=True)
+        if str(hid).casefold() in keys or str(name).strip().casefold() in keys
+    }
 
-    The top ``params.max_hotspots`` hotspots by strength get
-    ``params.sessions_per_hotspot`` sessions in every 7-day block from
-    ``params.start``: on their ``peak_day`` and the days nearest it, in the time
-    band of their ``peak_band`` (after school from 15:30, evening from 18:30,
-    late night 21:00-00:00, daytime from 12:00), each ``params.session_hours``
-    long. A late-night session starts earlier rather than run past midnight.
+
+def make_sessions(
+    hotspots: gpd.GeoDataFrame,
+    params: RotaParams,
+    *,
+    gaps: pd.DataFrame | None = None,
+    dosage: pd.DataFrame | None = None,
+    welsh: Collection[str] = (),
+    mixed: Collection[str] = (),
+) -> pd.DataFrame:
+    """Plan outreach sessions at the hotspots that need them most, at their peaks.
+
+    The top ``params.max_hotspots`` hotspots by priority
+    (`outreach.priority.hotspot_priorities`: strength, trend, missing services
+    and how rarely outreach reached them) get ``params.sessions_per_hotspot``
+    sessions in every 7-day block from ``params.start``: on their ``peak_day``
+    and the days nearest it, in the time band of their ``peak_band`` (after
+    school from 15:30, evening from 18:30, late night 21:00-00:00, daytime from
+    12:00), each ``params.session_hours`` long. A late-night session starts
+    earlier rather than run past midnight. With ``params.school_holidays``, an
+    after-school session on a school-holiday weekday becomes a daytime one.
 
     Parameters
     ----------
     hotspots
         Hotspot areas as in `hotspots.result.HotspotResult.hotspots`; uses
-        ``hotspot_id``, ``name``, ``strength``, ``peak_day``, ``peak_band``. An
-        unknown peak band (e.g. "unknown" for month-only dates) means evening
-        sessions; unknown peak days are taken in turn from Fri, Sat, Wed, Thu,
-        Tue, Mon, Sun (logged at INFO).
+        ``hotspot_id``, ``name``, ``strength``, ``peak_day``, ``peak_band`` and,
+        when present, ``trend``, ``recent``, ``change_since_last`` and
+        ``reach_level``. An unknown peak band (e.g. "unknown" for month-only
+        dates) means evening sessions; unknown peak days are taken in turn from
+        Fri, Sat, Wed, Thu, Tue, Mon, Sun (logged at INFO).
     params
-        Rota settings.
+        Rota settings (``priority_weights`` mix the priority).
+    gaps
+        Optional service gaps (`outreach.gaps.find_gaps`) for the priority.
+    dosage
+        Optional debriefed outreach per hotspot (`outreach.dosage.dosage_table`)
+        for the priority.
+    welsh, mixed
+        Hotspots (ids or names) whose sessions ask for a Welsh speaker, or for a
+        mixed pair.
 
     Returns
     -------
@@ -113,225 +129,102 @@ def make_sessions(hotspots: gpd.GeoDataFrame, params: RotaParams) -> pd.DataFram
         hotspot. Columns: ``session_id`` (e.g. "S2026-12-07-H01-evening"),
         ``date`` (`datetime.date`), ``start``/``end`` ("HH:MM"; an ``end`` at or
         before ``start`` is after midnight, "00:00" is midnight), ``hotspot_id``,
-        ``hotspot_name``, ``band``, ``priority`` (int 1-100, 100 for the
-        strongest hotspot, in proportion to strength).
+        ``hotspot_name``, ``band``, ``priority`` (int 1-100), then
+        `SESSION_EXTRAS`: ``holiday`` ("bank holiday", "school holiday" or ""),
+        ``welsh`` and ``mixed`` (bool).
     """
+    columns = [*SESSION_COLUMNS, *SESSION_EXTRAS]
     if len(hotspots) == 0:
-        return pd.DataFrame(
-            {column: pd.Series(dtype=object) for column in SESSION_COLUMNS}
-        )
+        return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
+    frame = pd.DataFrame(hotspots.drop(columns="geometry", errors="ignore"))
+    scored = hotspot_priorities(
+        frame, gaps=gaps, dosage=dosage, weights=params.priority_weights
+    )
     chosen = (
-        pd.DataFrame(hotspots.drop(columns="geometry", errors="ignore"))
-        .assign(_strength=pd.to_numeric(hotspots["strength"], errors="coerce"))
-        .sort_values(["_strength", "hotspot_id"], ascending=[False, True])
+        frame.reset_index(drop=True)
+        .assign(
+            _priority=scored["priority"].to_numpy(),
+            _strength=pd.to_numeric(frame["strength"], errors="coerce").to_numpy(),
+        )
+        .sort_values(
+            ["_priority", "_strength", "hotspot_id"],
+            ascending=[False, False, True],
+            kind="stable",
+        )
         .head(params.max_hotspots)
     )
-    priority = _priorities(chosen["_strength"].to_numpy(float))
+    wants_welsh, wants_mixed = _wanted(frame, welsh), _wanted(frame, mixed)
     blocks = -(-params.days // 7)
     rows = []
     unknown_days = 0
-    for (_, spot), rank_priority in zip(chosen.iterrows(), priority, strict=True):
+    for _, spot in chosen.iterrows():
         fallback_day = _FALLBACK_DAYS[unknown_days % 7]
         peak_day = _peak(spot, "peak_day", DAY_NAMES, fallback_day)
         unknown_days += peak_day != spot["peak_day"]
         day = DAY_NAMES.index(peak_day)
-        band = _peak(spot, "peak_band", BAND_STARTS, _FALLBACK_BAND)
-        start, end = _times(band, params.session_hours)
+        peak_band = _peak(spot, "peak_band", BAND_STARTS, _FALLBACK_BAND)
+        hid = str(spot["hotspot_id"])
         for block in range(blocks):
             first = params.start + timedelta(days=7 * block)
             for offset in _OFFSETS[: params.sessions_per_hotspot]:
                 when = first + timedelta(days=(day + offset - first.weekday()) % 7)
                 if (when - params.start).days >= params.days:
                     continue
+                holiday = holiday_kind(when)
+                band = peak_band
+                if params.school_holidays and holiday and when.weekday() < 5:
+                    band = _HOLIDAY_BAND.get(band, band)
+                start, end = _times(band, params.session_hours)
                 rows.append(
                     {
-                        "session_id": (
-                            f"S{when.isoformat()}-{spot['hotspot_id']}-"
-                            f"{band.replace(' ', '-')}"
-                        ),
+                        "session_id": f"S{when.isoformat()}-{hid}-"
+                        f"{band.replace(' ', '-')}",
                         "date": when,
                         "start": start,
                         "end": end,
-                        "hotspot_id": str(spot["hotspot_id"]),
+                        "hotspot_id": hid,
                         "hotspot_name": str(spot["name"]),
                         "band": band,
-                        "priority": int(rank_priority),
+                        "priority": int(spot["_priority"]),
+                        "holiday": holiday,
+                        "welsh": hid in wants_welsh,
+                        "mixed": hid in wants_mixed,
                     }
                 )
-    frame = pd.DataFrame(rows, columns=list(SESSION_COLUMNS))
+    frame = pd.DataFrame(rows, columns=columns)
     frame = frame.sort_values(
         ["date", "start", "priority", "hotspot_id"],
         ascending=[True, True, False, True],
         kind="stable",
     ).reset_index(drop=True)
+    outside = sorted({d for d in frame["date"] if not in_tables(d)})
+    if outside:
+        log.info(
+            "sessions from %s to %s fall outside the holiday tables (2025-2027): "
+            "no school or bank holidays are marked there",
+            outside[0],
+            outside[-1],
+        )
     log.info(
-        "%d sessions at %d hotspots over %d days (%d a week each, %.2g h long)",
+        "%d sessions at %d hotspots over %d days (%d a week each, %.2g h long), "
+        "%d on holidays",
         len(frame),
         len(chosen),
         params.days,
         params.sessions_per_hotspot,
         params.session_hours,
+        int((frame["holiday"] != "").sum()),
     )
     return frame
 
 
-def _as_date(value: object) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value).strip()[:10])
-
-
-def _as_time(value: object) -> time:
-    if isinstance(value, time):
-        return value
-    hours, minutes = str(value).strip().split(":")[:2]
-    return time(0, 0) if int(hours) == 24 else time(int(hours), int(minutes))
-
-
-def session_bounds(sessions: pd.DataFrame) -> tuple[list[datetime], list[datetime]]:
-    """Return each session's start and end as datetimes.
-
-    ``date`` may be a date, a datetime or ISO text and ``start``/``end`` "HH:MM"
-    text or `datetime.time`; an ``end`` at or before ``start`` is on the next day.
-    """
-    starts, ends = [], []
-    for day, begin, finish in zip(
-        sessions["date"], sessions["start"], sessions["end"], strict=True
-    ):
-        start_at = datetime.combine(_as_date(day), _as_time(begin))
-        end_at = datetime.combine(_as_date(day), _as_time(finish))
-        if end_at <= start_at:
-            end_at += timedelta(days=1)
-        starts.append(start_at)
-        ends.append(end_at)
-    return starts, ends
-
-
-@dataclass
-class SessionFacts:
-    """Sessions as datetimes, with who can work each, for the rota and its reasons.
-
-    Attributes
-    ----------
-    frame
-        The sessions table, index reset.
-    workers, params
-        The team and the rota settings.
-    starts, ends
-        Session start and end datetimes (an end past midnight is on the next day).
-    days
-        Session dates (of the start).
-    minutes
-        Session lengths in minutes.
-    weeks
-        7-day block of each session, counted from ``params.start``.
-    unsocial
-        Weekend sessions and sessions ending after 20:00.
-    able
-        For each session, the indices of workers available then.
-    """
-
-    frame: pd.DataFrame
-    workers: Sequence[Worker]
-    params: RotaParams
-    starts: list[datetime]
-    ends: list[datetime]
-    days: list[date]
-    minutes: list[int]
-    weeks: list[int]
-    unsocial: list[bool]
-    able: list[list[int]]
-
-    def label(self, i: int) -> str:
-        """Return "Sat 12 Dec, Castle Square evening" for session ``i``."""
-        return f"{day_label(self.days[i])}, {self.place(i)}"
-
-    def place(self, i: int) -> str:
-        """Return "Castle Square evening" for session ``i``."""
-        row = self.frame.iloc[i]
-        return f"{row['hotspot_name']} {row['band']}"
-
-    def cap(self, w: int) -> int:
-        """Return worker ``w``'s weekly limit in whole minutes."""
-        return math.floor(self.workers[w].max_hours * 60 + 1e-6)
-
-    def clash(self, i: int, j: int) -> bool:
-        """Say whether one worker may not do both sessions (same day or short rest)."""
-        if i == j:
-            return False
-        if self.days[i] == self.days[j]:
-            return True
-        first, second = (i, j) if self.starts[i] <= self.starts[j] else (j, i)
-        rest = timedelta(hours=self.params.min_rest_hours)
-        return self.starts[second] < self.ends[first] + rest
-
-
-def day_label(day: date) -> str:
-    """Return a short date such as "Sat 12 Dec"."""
-    return f"{DAY_NAMES[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
-
-
-def session_facts(
-    sessions: pd.DataFrame, workers: Sequence[Worker], params: RotaParams
-) -> SessionFacts:
-    """Check a sessions table and work out the facts the rota needs.
-
-    Raises
-    ------
-    InputDataError
-        If columns are missing, a session appears twice or two workers share a
-        name.
-    """
-    missing = [column for column in SESSION_COLUMNS if column not in sessions.columns]
-    if missing:
-        raise InputDataError(
-            f"sessions table: missing column(s) {', '.join(missing)}. "
-            "Make the sessions with make_sessions or export them again."
-        )
-    duplicated = sessions["session_id"][sessions["session_id"].duplicated()]
-    if len(duplicated):
-        raise InputDataError(
-            f"sessions table: session '{duplicated.iloc[0]}' appears twice. "
-            "Give every session one row."
-        )
-    names = [worker.name for worker in workers]
-    if len(set(names)) != len(names):
-        raise InputDataError("team: two workers have the same name. Make names unique.")
-    frame = sessions.reset_index(drop=True)
-    try:
-        starts, ends = session_bounds(frame)
-    except (ValueError, TypeError, IndexError) as exc:
-        raise InputDataError(
-            f"sessions table: could not read a date or time ({exc}). Write dates as "
-            "YYYY-MM-DD and times as HH:MM."
-        ) from exc
-    days = [start.date() for start in starts]
-    able = [
-        [
-            w
-            for w, worker in enumerate(workers)
-            if worker.can_work(start.date(), start.time(), end.time())
-        ]
-        for start, end in zip(starts, ends, strict=True)
-    ]
-    return SessionFacts(
-        frame=frame,
-        workers=workers,
-        params=params,
-        starts=starts,
-        ends=ends,
-        days=days,
-        minutes=[
-            round((e - s).total_seconds() / 60)
-            for s, e in zip(starts, ends, strict=True)
-        ],
-        weeks=[(day - params.start).days // 7 for day in days],
-        unsocial=[
-            s.weekday() >= 5
-            or e > datetime.combine(s.date(), time(_UNSOCIAL_FROM_HOUR))
-            for s, e in zip(starts, ends, strict=True)
-        ],
-        able=able,
-    )
+__all__ = [
+    "BAND_STARTS",
+    "SESSION_COLUMNS",
+    "SESSION_EXTRAS",
+    "SessionFacts",
+    "day_label",
+    "make_sessions",
+    "session_bounds",
+    "session_facts",
+]

@@ -11,6 +11,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geodata.crs import BNG
+from i18n import t
 
 WIDTH = 680  # px; about 180 mm, the printable width of A4 portrait
 MAX_MAP_HEIGHT = 760
@@ -33,11 +34,9 @@ _DEFS = """<defs>
 <circle cx="3" cy="3" r="1.2" fill="#08519c"/></pattern>
 </defs>"""
 
-_CELL_CLASSES = (
-    ("hot-strong", "Hot cell, Gi* z ≥ 2.58 (crosshatch)"),
-    ("hot", "Hot cell, Gi* z below 2.58 (diagonal hatch)"),
-    ("cold", "Cold cell, fewer incidents than expected (dots)"),
-)
+_CELL_CLASSES = ("hot-strong", "hot", "cold")
+_OVERVIEW_W = 180  # px, the inset showing the whole study area
+_ZOOM_PAD = 0.12  # share of the hotspots' extent added on each side
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,9 @@ def _in_bng(frame: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
     return frame if frame.crs == BNG else frame.to_crs(BNG)
 
 
-def _extent(layers: list[gpd.GeoDataFrame | None]) -> tuple[float, ...] | None:
+def _extent(
+    layers: list[gpd.GeoDataFrame | None], pad_share: float = _PAD
+) -> tuple[float, ...] | None:
     boxes = [f.total_bounds for f in layers if f is not None and not f.empty]
     boxes = [b for b in boxes if np.isfinite(b).all()]
     if not boxes:
@@ -70,9 +71,20 @@ def _extent(layers: list[gpd.GeoDataFrame | None]) -> tuple[float, ...] | None:
     minx, miny, maxx, maxy = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
     # At least 500 m across, so a single point still gets a readable map.
     hx, hy = max((maxx - minx) / 2, 250.0), max((maxy - miny) / 2, 250.0)
-    pad = _PAD * max(hx, hy)
+    pad = pad_share * max(hx, hy)
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     return cx - hx - pad, cy - hy - pad, cx + hx + pad, cy + hy + pad
+
+
+def _covers(extent: tuple[float, ...], bounds: np.ndarray) -> bool:
+    """Return ``True`` when the map's extent shows the whole of ``bounds``."""
+    minx, miny, maxx, maxy = extent
+    return bool(
+        minx <= bounds[0]
+        and miny <= bounds[1]
+        and maxx >= bounds[2]
+        and maxy >= bounds[3]
+    )
 
 
 def _path(geom: BaseGeometry, frame: _Frame) -> str:
@@ -107,7 +119,7 @@ def _cells_svg(cells: gpd.GeoDataFrame | None, frame: _Frame) -> str:
         return ""
     kind = _cell_class(cells)
     out = []
-    for key, _ in _CELL_CLASSES:
+    for key in _CELL_CLASSES:
         chosen = cells.geometry[kind == key]
         if chosen.empty:
             continue
@@ -191,28 +203,28 @@ def _north_arrow(map_w: float) -> str:
     )
 
 
-def _legend(top: float) -> str:
+def _legend(top: float, lang: str) -> str:
     items = [
         (
             '<path d="M0,-6 h18 v12 h-18Z" fill="#f4f4f4" stroke="#666" '
             'stroke-dasharray="4 2"/>',
-            "Study area outline",
+            t("svg.area", lang),
         ),
         (
             '<path d="M0,-6 h18 v12 h-18Z" fill="none" stroke="#000" '
             'stroke-width="2.2"/>',
-            "Hotspot area (label: hotspot id)",
+            t("svg.hotspot", lang),
         ),
         *(
             (
                 f'<rect x="0" y="-6" width="18" height="12" fill="url(#pat-{k})" '
                 'stroke="#555"/>',
-                label,
+                t(f"svg.cell.{k}", lang),
             )
-            for k, label in _CELL_CLASSES
+            for k in _CELL_CLASSES
         ),
-        (_marker("service", 9, 0), "Service (triangle)"),
-        (_marker("space", 9, 0), "Community space (square)"),
+        (_marker("service", 9, 0), t("svg.service", lang)),
+        (_marker("space", 9, 0), t("svg.space", lang)),
     ]
     out = [f'<g class="legend" transform="translate({_MARGIN},{top + 14})">']
     for i, (swatch, label) in enumerate(items):
@@ -225,6 +237,49 @@ def _legend(top: float) -> str:
     return "".join(out)
 
 
+def _overview(
+    area: gpd.GeoDataFrame,
+    hotspots: gpd.GeoDataFrame | None,
+    shown: tuple[float, ...],
+    size: tuple[float, float],
+    lang: str,
+) -> str:
+    """Return an inset of the whole study area (bottom right) with the view marked."""
+    minx, miny, maxx, maxy = area.total_bounds
+    scale = (_OVERVIEW_W - 2 * 4) / max(maxx - minx, maxy - miny)
+    frame = _Frame(minx=minx, maxy=maxy, scale=scale)
+    width = (maxx - minx) * scale + 8
+    height = (maxy - miny) * scale + 8
+    outline = shapely.simplify(shapely.union_all(area.geometry.to_numpy()), 2 / scale)
+    x0, y0 = frame.xy(np.array([shown[0], shown[2]]), np.array([shown[3], shown[1]]))
+    spots = (
+        ""
+        if hotspots is None
+        else "".join(
+            f'<path d="{_path(g, frame)}" fill="#000" stroke="#000" stroke-width="1"/>'
+            for g in hotspots.geometry
+        )
+    )
+    label = html.escape(t("svg.overview", lang))
+    # frame.xy puts the drawing _MARGIN px in from the group's origin.
+    left = size[0] - width - 2 * _MARGIN
+    top = size[1] - height - 18 - 2 * _MARGIN
+    return (
+        f'<g class="overview" transform="translate({left:.1f},{top:.1f})">'
+        f'<rect x="{_MARGIN - 4}" y="{_MARGIN - 4}" width="{width:.1f}" '
+        f'height="{height + 18:.1f}" '
+        'fill="#fff" stroke="#333"/>'
+        f'<path d="{_path(outline, frame)}" fill="#f4f4f4" stroke="#666" '
+        'stroke-width="0.8" fill-rule="evenodd"/>'
+        f"{spots}"
+        f'<rect x="{x0[0]:.1f}" y="{y0[0]:.1f}" width="{x0[1] - x0[0]:.1f}" '
+        f'height="{y0[1] - y0[0]:.1f}" fill="none" stroke="#b2182b" '
+        'stroke-width="2"/>'
+        f'<text x="{_MARGIN}" y="{_MARGIN + height + 6:.1f}" font-size="11">'
+        f"{label}</text></g>"
+    )
+
+
 def render_map_svg(
     *,
     hotspots: gpd.GeoDataFrame,
@@ -233,13 +288,17 @@ def render_map_svg(
     spaces: gpd.GeoDataFrame | None = None,
     area: gpd.GeoDataFrame | None = None,
     title: str = "Map of hotspot areas",
+    lang: str = "en",
 ) -> str:
     """Return an inline SVG map of the hotspot areas for the printed panel pack.
 
-    Draws the study-area outline, significant cells (colour and pattern by Gi*),
-    hotspot outlines labelled with their ids, services (triangles) and community
-    spaces (squares), with a legend, a scale bar and a north arrow (grid north,
-    within 1° of true north in Swansea). No basemap and no external resources.
+    The map is zoomed to the hotspot areas (the whole study area makes them
+    tiny); when a study area is given and reaches beyond the view, an inset
+    overview shows all of it with the view marked. Draws the study-area outline,
+    significant cells (colour and pattern by Gi*), hotspot outlines labelled with
+    their ids, services (triangles) and community spaces (squares), with a legend,
+    a scale bar and a north arrow (grid north, within 1° of true north in
+    Swansea). No basemap and no external resources.
 
     Parameters
     ----------
@@ -250,9 +309,11 @@ def render_map_svg(
     services, spaces
         Point layers drawn where they fall inside the map's extent.
     area
-        Study-area boundary; when given it sets the extent.
+        Study-area boundary; it sets the extent only when there are no hotspots.
     title
         Accessible title of the map.
+    lang
+        Language of the legend and description ("en" or "cy").
 
     Returns
     -------
@@ -263,17 +324,18 @@ def render_map_svg(
     services, spaces, area = _in_bng(services), _in_bng(spaces), _in_bng(area)
     sig_cells = None if cells is None else cells[_cell_class(cells) != ""]
     sig_cells = None if sig_cells is None or sig_cells.empty else sig_cells
-    extent = _extent([area] if area is not None else [hotspots, sig_cells])
+    hot_cells = None
+    if sig_cells is not None and hotspots is not None:
+        hot_cells = sig_cells[sig_cells["gistar"].astype(float) > 0]
+    extent = _extent([hotspots, hot_cells], _ZOOM_PAD) if hotspots is not None else None
+    extent = extent or _extent([area] if area is not None else [sig_cells])
     extent = extent or _extent([services, spaces])
-    desc = (
-        f"{0 if hotspots is None else len(hotspots)} hotspot areas outlined and "
-        "labelled by id; the hotspot table gives the same information as text."
-    )
+    desc = t("svg.desc", lang, n=0 if hotspots is None else len(hotspots))
     if extent is None:
         return (
             f'<svg role="img" aria-label="{html.escape(title)}" '
             f'viewBox="0 0 {WIDTH} 40" width="100%"><text x="10" y="25">'
-            "No map: there is nothing to draw.</text></svg>"
+            f"{html.escape(t('svg.nothing', lang))}</text></svg>"
         )
     minx, miny, maxx, maxy = extent
     scale = min(
@@ -281,6 +343,7 @@ def render_map_svg(
         (MAX_MAP_HEIGHT - 2 * _MARGIN) / (maxy - miny),
     )
     frame = _Frame(minx=minx, maxy=maxy, scale=scale)
+    inset = area is not None and not _covers(extent, area.total_bounds)
     map_w = WIDTH
     map_h = (maxy - miny) * scale + 2 * _MARGIN
     height = map_h + _LEGEND_HEIGHT
@@ -309,9 +372,10 @@ def render_map_svg(
         _points_svg(spaces, "space", frame, (map_w, map_h)),
         _points_svg(services, "service", frame, (map_w, map_h)),
         "</g>",
+        _overview(area, hotspots, extent, (map_w, map_h), lang) if inset else "",
         _scale_bar(frame, map_h),
         _north_arrow(map_w),
-        _legend(map_h),
+        _legend(map_h, lang),
         "</svg>",
     ]
     return "".join(body)

@@ -2,84 +2,102 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Collection, Mapping
 
-from outreach.sessions import SessionFacts
+from geodata.workers import may_pair
+from i18n import t
+from outreach.facts import SessionFacts
+from outreach.labels import names_label
 
 
-def _why_busy(
-    plan: SessionFacts, w: int, i: int, chosen: Mapping[int, tuple[int, int]]
+def why_busy(
+    plan: SessionFacts,
+    w: int,
+    i: int,
+    chosen: Mapping[int, tuple[int, int]],
+    lang: str,
 ) -> str:
     """Say why worker ``w`` could not also do session ``i`` in the chosen rota."""
     worker = plan.workers[w]
     theirs = [j for j, pair in chosen.items() if w in pair]
     for j in theirs:
         if plan.days[j] == plan.days[i]:
-            return f"{worker.name}: on {plan.place(j)} that day"
+            return t(
+                "rota.busy.same_day", lang, name=worker.name, place=plan.place(j, lang)
+            )
     for j in theirs:
         if plan.clash(i, j):
-            return (
-                f"{worker.name}: less than {plan.params.min_rest_hours:g} h rest "
-                f"from {plan.label(j)}"
+            return t(
+                "rota.busy.rest",
+                lang,
+                name=worker.name,
+                hours=f"{plan.params.min_rest_hours:g}",
+                session=plan.label(j, lang),
             )
     if plan.minutes[i] > plan.cap(w):
-        return f"{worker.name}: weekly hours ({worker.max_hours:g} h) < one session"
+        return t("rota.busy.cap", lang, name=worker.name, hours=f"{worker.max_hours:g}")
     used = sum(plan.minutes[j] for j in theirs if plan.weeks[j] == plan.weeks[i])
     if used + plan.minutes[i] > plan.cap(w):
-        return (
-            f"{worker.name}: hours used up that week "
-            f"({used / 60:g} of {worker.max_hours:g} h)"
+        return t(
+            "rota.busy.used",
+            lang,
+            name=worker.name,
+            used=f"{used / 60:g}",
+            hours=f"{worker.max_hours:g}",
         )
     return ""
 
 
-def _explain(plan: SessionFacts, i: int, chosen: Mapping[int, tuple[int, int]]) -> str:
-    """Return why session ``i`` is uncovered, in plain words."""
+def _reason(
+    plan: SessionFacts, i: int, chosen: Mapping[int, tuple[int, int]], lang: str
+) -> str:
     workers = plan.workers
     able = plan.able[i]
     leads = [w for w in able if workers[w].lead]
-    busy = {w: _why_busy(plan, w, i, chosen) for w in able}
+    busy = {w: why_busy(plan, w, i, chosen, lang) for w in able}
     free = [w for w in able if not busy[w]]
     if not able:
-        reason = "nobody is available then"
-    elif len(able) == 1:
-        reason = (
-            f"only one worker is available then ({workers[able[0]].name}) "
-            "and nobody works alone"
-        )
-    elif not leads:
+        return t("rota.reason.nobody", lang)
+    if len(able) == 1:
+        return t("rota.reason.one_worker", lang, name=workers[able[0]].name)
+    if not leads:
         names = ", ".join(workers[w].name for w in able)
-        reason = f"no lead is available then (available: {names})"
-    elif not any(workers[w].lead for w in free):
+        return t("rota.reason.no_lead", lang, names=names)
+    if not any(workers[w].lead for w in free):
         why = "; ".join(busy[w] for w in leads)
-        reason = (
-            f"only one lead is available then ({why})"
-            if len(leads) == 1
-            else f"no lead is free ({why})"
-        )
-    elif len(free) == 1:
+        key = "rota.reason.one_lead" if len(leads) == 1 else "rota.reason.no_free_lead"
+        return t(key, lang, why=why)
+    if len(free) == 1:
         why = "; ".join(busy[w] for w in able if busy[w])
-        reason = (
-            f"only one worker is free ({workers[free[0]].name}); "
-            f"the others conflict with other sessions or hours ({why})"
+        return t("rota.reason.one_free", lang, name=workers[free[0]].name, why=why)
+    combos = [
+        (workers[a], workers[b])
+        for a, b in itertools.combinations(free, 2)
+        if workers[a].lead or workers[b].lead
+    ]
+    if combos and not any(may_pair(a, b) for a, b in combos):
+        pairs = "; ".join(
+            names_label(sorted([a.name, b.name]), lang) for a, b in combos
         )
-    else:
-        reason = (
-            "a pair was free but the solver stopped at its time limit; "
-            "solve again with more time"
-        )
-    return f"{plan.label(i)}: uncovered \u2014 {reason}"
+        return t("rota.reason.banned", lang, pairs=pairs)
+    return t("rota.reason.time_limit", lang)
 
 
 def explain_uncovered(
-    plan: SessionFacts, chosen: Mapping[int, tuple[int, int]]
+    plan: SessionFacts,
+    chosen: Mapping[int, tuple[int, int]],
+    *,
+    past: Collection[int] = (),
+    lang: str = "en",
 ) -> list[str]:
     """Return one line per uncovered session saying why, in session order.
 
     The reason is worked out from availability and from the chosen rota: nobody
     available, only one worker available, no lead available, or (when enough
     people are available) which of them are busy that day, too close to another
-    session for rest, or out of hours that week.
+    session for rest, or out of hours that week, or that the free workers may
+    not be paired (``not_with``).
 
     Parameters
     ----------
@@ -87,6 +105,10 @@ def explain_uncovered(
         The session facts the rota was planned from.
     chosen
         Session index -> indices of the pair staffing it.
+    past
+        Indices of sessions kept as they were when re-planning (already past).
+    lang
+        Language of the lines ("en" or "cy").
 
     Returns
     -------
@@ -94,4 +116,15 @@ def explain_uncovered(
         E.g. "Sat 12 Dec, Castle Square evening: uncovered \u2014 only one lead
         is available then (Lee: on Quadrant evening that day)".
     """
-    return [_explain(plan, i, chosen) for i in range(len(plan.days)) if i not in chosen]
+    return [
+        t(
+            "rota.uncovered",
+            lang,
+            session=plan.label(i, lang),
+            reason=t("rota.reason.past", lang)
+            if i in past
+            else _reason(plan, i, chosen, lang),
+        )
+        for i in range(len(plan.days))
+        if i not in chosen
+    ]

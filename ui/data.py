@@ -1,17 +1,18 @@
 """Which files the app is using, and cached calls into the pipeline keyed on them.
 
 GeoDataFrames cannot be hashed by ``st.cache_data``, so every cached function here
-takes the uploaded bytes (a frozen :class:`Sources`) and frozen parameter objects,
-never frames; each stage calls the cached stage before it.
+takes the uploaded bytes (a frozen :class:`Sources`) and frozen settings (a
+:class:`Request`), never frames; each stage calls the cached stage before it, so
+changing one control recomputes only what depends on it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 import pipeline
@@ -20,9 +21,12 @@ from geodata.read import Source
 from geodata.workers import read_workers
 from hotspots.params import HotspotParams
 from hotspots.result import HotspotResult
-from outreach.gaps import find_gaps
 from outreach.params import RotaParams
-from ui import state
+from store import load_snapshot
+from ui import memory, state
+from ui.changes import SinceLast, since_last
+from ui.filters import IncidentFilter, filter_incidents
+from ui.lang import WelshReadyError, show_error, tr
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +39,7 @@ class Sources:
     ----------
     incidents, contacts, services, spaces
         ``(file name, bytes)`` pairs, several per kind allowed.
-    workers, area
+    workers, area, postcodes, boundaries, wimd
         One ``(file name, bytes)`` pair, or ``None``.
     demo
         ``True`` when these are the built-in synthetic demo files.
@@ -47,7 +51,20 @@ class Sources:
     spaces: tuple[Source, ...] = ()
     workers: Source | None = None
     area: Source | None = None
+    postcodes: Source | None = None
+    boundaries: Source | None = None
+    wimd: Source | None = None
     demo: bool = False
+
+
+@dataclass(frozen=True)
+class Request:
+    """Everything a hotspot result depends on: files, filter, settings, panel date."""
+
+    sources: Sources
+    choice: IncidentFilter = field(default_factory=IncidentFilter)
+    params: HotspotParams = field(default_factory=HotspotParams)
+    panel_date: date | None = None
 
 
 @st.cache_data(show_spinner=False)
@@ -76,8 +93,7 @@ def current_sources() -> Sources:
         contacts=uploads.get("contacts", ()),
         services=uploads.get("services", ()),
         spaces=uploads.get("spaces", ()),
-        workers=single["workers"],
-        area=single["area"],
+        **single,
     )
 
 
@@ -87,7 +103,9 @@ def remember_upload(kind: str) -> None:
     files = value if isinstance(value, list) else [value] if value else []
     uploads = dict(st.session_state.get(state.UPLOADS, {}))
     uploads[kind] = tuple((f.name, f.getvalue()) for f in files)
-    log.info("%s uploads: %s", kind, [name for name, _ in uploads[kind]] or "none")
+    for _, content in uploads[kind]:
+        memory.record_upload(content)
+    log.info("%s uploads: %d file(s)", kind, len(uploads[kind]))
     st.session_state[state.UPLOADS] = uploads
 
 
@@ -96,7 +114,7 @@ def clear_uploads() -> None:
     st.session_state[state.UPLOADS] = {}
 
 
-@st.cache_data(show_spinner="Reading and checking the files...", max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8)
 def load(sources: Sources) -> pipeline.Inputs:
     """Read and validate the files into canonical frames.
 
@@ -106,10 +124,8 @@ def load(sources: Sources) -> pipeline.Inputs:
         When a file breaks a rule, or there is no incidents file.
     """
     if not sources.incidents:
-        raise InputDataError(
-            "No incidents file: the uploads so far are "
-            f"{', '.join(_names(sources)) or 'none'}. Upload at least one incidents "
-            "file, or press 'Use the demo data' to go back to the synthetic set."
+        raise WelshReadyError(
+            tr("data.no_incidents", files=", ".join(_names(sources)) or "-")
         )
     return pipeline.load_inputs(
         incidents=sources.incidents,
@@ -117,6 +133,9 @@ def load(sources: Sources) -> pipeline.Inputs:
         services=sources.services,
         spaces=sources.spaces,
         area=sources.area,
+        postcodes=sources.postcodes,
+        boundaries=sources.boundaries,
+        wimd=sources.wimd,
     )
 
 
@@ -128,8 +147,37 @@ def _names(sources: Sources) -> list[str]:
         *sources.spaces,
         sources.workers,
         sources.area,
+        sources.postcodes,
+        sources.boundaries,
+        sources.wimd,
     ]
     return [name for name, _ in filter(None, pairs)]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def options(sources: Sources) -> tuple[list[str], list[str], date, date]:
+    """Return the incident categories, partners and first and last day in the files."""
+    incidents = load(sources).incidents
+    when = incidents["when"]
+    first = when.min().date() if len(when) else date.today()
+    last = when.max().date() if len(when) else date.today()
+    return (
+        sorted(incidents["category"].astype(str).unique()),
+        sorted(incidents["source"].astype(str).unique()),
+        first,
+        last,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def inputs(sources: Sources, choice: IncidentFilter) -> pipeline.Inputs:
+    """Return the loaded inputs with only the incidents the filter keeps."""
+    loaded = load(sources)
+    if not choice.active:
+        return loaded
+    return dataclasses.replace(
+        loaded, incidents=filter_incidents(loaded.incidents, choice)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -144,24 +192,41 @@ def team_size(workers: Source) -> int:
     return len(read_workers(*workers))
 
 
-@st.cache_data(show_spinner="Finding hotspots...", max_entries=16)
-def detect(sources: Sources, params: HotspotParams) -> HotspotResult:
-    """Return the hotspot result for these files and settings."""
-    return pipeline.detect(load(sources), params)
+@st.cache_data(show_spinner=False, max_entries=16)
+def detect(request: Request) -> HotspotResult:
+    """Return the hotspot result for these files, filter, settings and panel date."""
+    return pipeline.detect(
+        inputs(request.sources, request.choice),
+        request.params,
+        panel_date=request.panel_date,
+    )
 
 
-@st.cache_data(show_spinner="Measuring walks to services...", max_entries=16)
-def gaps(sources: Sources, params: HotspotParams) -> pd.DataFrame:
-    """Return the service gaps for these files and hotspot settings."""
-    # make_plan also returns gaps, but only after solving a rota; this page must
-    # not wait for the solver. find_gaps' walking defaults are RotaParams' defaults.
-    return find_gaps(detect(sources, params).hotspots, load(sources).services)
+@st.cache_data(show_spinner=False, max_entries=16)
+def since(request: Request, snapshot_id: int | None) -> SinceLast:
+    """Return what changed since the saved panel ``snapshot_id`` (or one period)."""
+    snapshot = None
+    if snapshot_id is not None:
+        snapshot = load_snapshot(memory.engine(), snapshot_id)
+    return since_last(detect(request), snapshot)
+
+
+def since_previous(request: Request, panel_date: date) -> SinceLast:
+    """Return what changed since the last panel saved before ``panel_date``."""
+    previous = memory.previous_panel(panel_date)
+    return since(request, None if previous is None else previous.snapshot_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def gaps(request: Request) -> pipeline.Gaps:
+    """Return the service gaps, area gaps, coverage and what-if for a result."""
+    return pipeline.find_service_gaps(
+        inputs(request.sources, request.choice), detect(request)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def plan(
-    sources: Sources, params: HotspotParams, rota_params: RotaParams
-) -> pipeline.Plan:
+def plan(request: Request, rota_params: RotaParams) -> pipeline.Plan:
     """Return gaps, sessions, rota and routes for these files and settings.
 
     Raises
@@ -169,26 +234,35 @@ def plan(
     InputDataError
         When there is no team file, or a file breaks a rule.
     """
-    if sources.workers is None:
-        raise InputDataError(
-            "No team file: the rota needs a workers file (one row per outreach "
-            "worker). Upload it on the Data page."
-        )
+    if request.sources.workers is None:
+        raise WelshReadyError(tr("data.no_team_file"))
     return pipeline.make_plan(
-        load(sources), detect(sources, params), sources.workers, rota_params
+        inputs(request.sources, request.choice),
+        detect(request),
+        request.sources.workers,
+        rota_params,
     )
 
 
-@st.cache_data(show_spinner="Preparing downloads...", max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8)
 def outputs(
-    sources: Sources,
-    params: HotspotParams,
-    rota_params: RotaParams,
-    meeting_date: date,
+    request: Request, rota_params: RotaParams, meeting_date: date
 ) -> dict[str, bytes]:
     """Return the export files (name to bytes) for a planned rota."""
     return pipeline.plan_outputs(
-        load(sources), plan(sources, params, rota_params), meeting_date=meeting_date
+        inputs(request.sources, request.choice),
+        plan(request, rota_params),
+        meeting_date=meeting_date,
+    )
+
+
+def current_request() -> Request:
+    """Return this session's files, filter, settings and panel date."""
+    return Request(
+        sources=current_sources(),
+        choice=st.session_state.get(state.FILTER) or IncidentFilter(),
+        params=st.session_state.get(state.HOTSPOT_PARAMS) or HotspotParams(),
+        panel_date=st.session_state.get(state.PANEL_DATE),
     )
 
 
@@ -197,10 +271,45 @@ def inputs_or_stop(sources: Sources) -> pipeline.Inputs:
     try:
         return load(sources)
     except InputDataError as exc:
-        st.error(str(exc))
+        show_error(exc)
         st.stop()
 
 
-def hotspot_params() -> HotspotParams:
-    """Return the sidebar's hotspot settings (defaults before the sidebar ran)."""
-    return st.session_state.get(state.HOTSPOT_PARAMS) or HotspotParams()
+def analyse_or_stop(request: Request) -> HotspotResult:
+    """Return the hotspot result, with progress shown while it is worked out."""
+    inputs_or_stop(request.sources)
+    box = st.empty()
+    with box.status(tr("progress.working"), expanded=False) as status:
+        status.write(tr("progress.reading"))
+        inputs(request.sources, request.choice)
+        status.write(tr("progress.hotspots"))
+        result = detect(request)
+        status.update(label=tr("progress.done"), state="complete")
+    box.empty()
+    return result
+
+
+def gaps_with_progress(request: Request) -> pipeline.Gaps:
+    """Return the service gaps, with progress shown while they are measured."""
+    box = st.empty()
+    with box.status(tr("progress.gaps"), expanded=False) as status:
+        found = gaps(request)
+        status.update(label=tr("progress.done"), state="complete")
+    box.empty()
+    return found
+
+
+def planned(request: Request) -> tuple[pipeline.Plan, RotaParams, date] | None:
+    """Return the plan of the last "Plan rota" press when it used these settings.
+
+    A rota planned with other files or settings is not solved again here (that
+    takes seconds); the rota page offers to plan again.
+    """
+    asked = st.session_state.get(state.ROTA_REQUEST)
+    if asked is None or asked[0] != request:
+        return None
+    _, rota_params, meeting = asked
+    try:
+        return plan(request, rota_params), rota_params, meeting
+    except InputDataError:
+        return None

@@ -1,4 +1,12 @@
-"""Build the panel's folium map from public hotspot results (no Streamlit here)."""
+"""Build the panel's folium map from public hotspot results (no Streamlit here).
+
+Hotspot areas are drawn by what changed since the last panel (new, growing,
+steady, fading; gone ones as a grey trace), each with its own outline pattern
+and an arrow in its label, so nothing is told by colour alone. Significant
+cells, contexts, a density surface, services, community spaces, boundaries and
+deprivation are further layers, all named in the legend in the reader's
+language.
+"""
 
 from __future__ import annotations
 
@@ -9,39 +17,36 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
-from geodata.crs import WGS84, bng_to_lonlat
+from geodata.crs import WGS84, bng_to_lonlat, lonlat_to_bng
 from hotspots.result import HotspotResult
+from i18n import t
+from i18n.terms import breakdown, peak_times
+from ui import layers
+from ui.changes import ARROWS
+from ui.legend import (
+    CHANGE_STYLE,
+    COLD,
+    COLD_STRONG,
+    HOT,
+    HOT_STRONG,
+    legend_html,
+)
 
 log = logging.getLogger(__name__)
 
 SWANSEA_CENTRE = (51.6214, -3.9436)
 
-# ColorBrewer RdBu ends: safe for the common colour-vision deficiencies. Hot and cold
-# also differ by outline (solid or dashed) and by the words in tooltip and legend.
-HOT_STRONG, HOT, COLD, COLD_STRONG = "#b2182b", "#ef8a62", "#67a9cf", "#2166ac"
 STRONG_Z = 2.58
-OUTLINE = "#1a1a1a"
+# The map opens on the hotspot areas with this margin (metres), not the whole
+# study area, where they would be tiny; the layer list still shows everything.
+ZOOM_MARGIN_M = 400.0
 
-# Service categories get a short text symbol as well as an Okabe-Ito colour, so
-# the category can be read without seeing colour.
-SERVICE_STYLE: dict[str, tuple[str, str]] = {
-    "mental health": ("MH", "#0072B2"),
-    "substance misuse": ("SM", "#D55E00"),
-    "homelessness": ("HL", "#CC79A7"),
-    "youth and diversionary": ("Y", "#009E73"),
-    "sexual health": ("SH", "#E69F00"),
-    "education": ("E", "#56B4E9"),
-    "health": ("H", "#000000"),
-}
-_OTHER_SERVICE = ("S", "#666666")
-
-BASEMAP = "OpenStreetMap basemap"
-LAYER_CELLS = "Significant cells"
-LAYER_HOTSPOTS = "Hotspot areas"
-LAYER_SPACES = "Community spaces"
-LAYER_AREA = "Study area"
-SERVICES_PREFIX = "Services: "
+BASEMAP = "map.layer.basemap"
+LAYER_CELLS = "map.layer.cells"
+LAYER_HOTSPOTS = "map.layer.hotspots"
+LAYER_GONE = "map.layer.gone"
 
 
 def build_map(
@@ -50,17 +55,23 @@ def build_map(
     spaces: gpd.GeoDataFrame | None,
     area: gpd.GeoDataFrame | None,
     tiles: bool,
+    *,
+    classes: pd.Series | None = None,
+    gone: gpd.GeoDataFrame | None = None,
+    boundaries: gpd.GeoDataFrame | None = None,
+    lang: str = "en",
 ) -> folium.Map:
-    """Return the panel map of hotspot areas, significant cells, services and spaces.
+    """Return the panel map: hotspot areas by change, cells and context layers.
 
-    Only aggregated, disclosure-safe results are drawn: the cell counts are the
-    suppressed ``n`` strings and hotspot labels sit on named public places, so no
-    individual incident's location reaches the map.
+    Only aggregated, disclosure-safe results are drawn: cell counts are the
+    suppressed ``n`` strings, contexts and density are already suppressed, and
+    hotspot labels sit on named public places, so no individual incident's
+    location reaches the map.
 
     Parameters
     ----------
     result
-        Hotspot detection result (EPSG:27700 cells and hotspots).
+        Hotspot detection result (EPSG:27700 cells, hotspots, emerging, contexts).
     services, spaces
         Canonical services and community spaces (EPSG:27700), or ``None``.
     area
@@ -68,6 +79,15 @@ def build_map(
     tiles
         Draw the OpenStreetMap basemap; ``False`` gives a plain background for
         offline meeting rooms.
+    classes
+        Change headline per area id (``ui.changes.SinceLast.classes``); areas
+        without one are drawn as steady.
+    gone
+        Hotspots of the last panel that went away, drawn as a grey trace.
+    boundaries
+        LSOA or ward polygons, with ``wimd_decile`` for the deprivation layer.
+    lang
+        Language of layer names, tooltips and legend ("en" or "cy").
 
     Returns
     -------
@@ -78,22 +98,39 @@ def build_map(
         location=SWANSEA_CENTRE, zoom_start=13, tiles=None, control_scale=True
     )
     if tiles:
-        folium.TileLayer("OpenStreetMap", name=BASEMAP).add_to(fmap)
-    _add_area(fmap, area)
-    _add_cells(fmap, result.cells)
-    _add_hotspots(fmap, result.hotspots)
-    _add_services(fmap, services)
-    _add_spaces(fmap, spaces)
+        folium.TileLayer("OpenStreetMap", name=t(BASEMAP, lang)).add_to(fmap)
+    layers.add_area(fmap, area, lang)
+    wimd = layers.add_boundaries(fmap, boundaries, lang)
+    density = layers.add_density(fmap, result.cells, lang)
+    _add_cells(fmap, result.cells, lang)
+    layers.add_contexts(fmap, result.contexts, lang)
+    _add_gone(fmap, gone, lang)
+    shown = _add_areas(fmap, _areas(result), classes, lang)
+    layers.add_services(fmap, services, lang)
+    layers.add_spaces(fmap, spaces, lang)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    fmap.get_root().html.add_child(folium.Element(legend_html(services)))
+    legend = legend_html(
+        lang,
+        changes=shown,
+        gone=gone is not None and len(gone) > 0,
+        services=services,
+        density=density,
+        wimd=wimd,
+        contexts=result.contexts is not None and len(result.contexts) > 0,
+    )
+    fmap.get_root().html.add_child(folium.Element(legend))
     bounds = _bounds(result, area, services)
     if bounds is not None:
         fmap.fit_bounds(bounds)
     return fmap
 
 
-def _to_wgs84(frame: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
-    return frame[[*columns, "geometry"]].to_crs(WGS84)
+def _areas(result: HotspotResult) -> gpd.GeoDataFrame | None:
+    frames = [f for f in (result.hotspots, result.emerging) if f is not None and len(f)]
+    if not frames:
+        return None
+    joined = pd.concat(frames, ignore_index=True)
+    return gpd.GeoDataFrame(joined, geometry="geometry", crs=result.hotspots.crs)
 
 
 def _bounds(
@@ -101,27 +138,17 @@ def _bounds(
     area: gpd.GeoDataFrame | None,
     services: gpd.GeoDataFrame | None,
 ) -> list[list[float]] | None:
-    for frame in (area, result.cells, result.hotspots, services):
+    """Return the view: the hotspot areas with a margin, else the study area."""
+    areas = _areas(result)
+    for frame, pad in ((areas, ZOOM_MARGIN_M), (area, 0.0), (result.cells, 0.0)):
         if frame is not None and len(frame):
-            west, south, east, north = frame.to_crs(WGS84).total_bounds
-            return [[float(south), float(west)], [float(north), float(east)]]
+            box = frame.total_bounds + np.array([-pad, -pad, pad, pad])
+            lon, lat = bng_to_lonlat(box[[0, 2]], box[[1, 3]])
+            return [[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]]
+    if services is not None and len(services):
+        west, south, east, north = services.to_crs(WGS84).total_bounds
+        return [[float(south), float(west)], [float(north), float(east)]]
     return None
-
-
-def _add_area(fmap: folium.Map, area: gpd.GeoDataFrame | None) -> None:
-    if area is None or area.empty:
-        return
-    folium.GeoJson(
-        area[["geometry"]].to_crs(WGS84),
-        name=LAYER_AREA,
-        style_function=lambda _: {
-            "color": "#555555",
-            "weight": 2,
-            "dashArray": "8 6",
-            "fill": False,
-        },
-        interactive=False,
-    ).add_to(fmap)
 
 
 def cell_classes(cells: pd.DataFrame) -> pd.DataFrame:
@@ -135,8 +162,9 @@ def cell_classes(cells: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        For significant cells only: ``kind`` (plain words), ``colour`` and
-        ``dash`` (``""`` solid for hot, dashed for cold), indexed like ``cells``.
+        For significant cells only: ``kind`` (English key: "strong hot",
+        "hot", "cold", "strong cold"), ``colour`` and ``dash`` (``""`` solid
+        for hot, dashed for cold), indexed like ``cells``.
     """
     sig = cells[cells["significant"].astype(bool)]
     z = sig["gistar"].to_numpy(float)
@@ -144,8 +172,8 @@ def cell_classes(cells: pd.DataFrame) -> pd.DataFrame:
     strong = np.abs(z) >= STRONG_Z
     kind = np.select(
         [hot & strong, hot, ~hot & ~strong],
-        ["strong hot cell", "hot cell", "cold cell"],
-        "strong cold cell",
+        ["strong hot", "hot", "cold"],
+        "strong cold",
     )
     colour = np.select(
         [hot & strong, hot, ~hot & ~strong], [HOT_STRONG, HOT, COLD], COLD_STRONG
@@ -156,175 +184,152 @@ def cell_classes(cells: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _add_cells(fmap: folium.Map, cells: gpd.GeoDataFrame) -> None:
+def _add_cells(fmap: folium.Map, cells: gpd.GeoDataFrame, lang: str) -> None:
     if cells is None or cells.empty:
         return
     classes = cell_classes(cells)
     if classes.empty:
         return
     sig = cells.loc[classes.index, ["n", "gistar", "geometry"]].copy()
-    sig["kind"] = classes["kind"]
+    sig["kind"] = [t(f"map.cell.{k}", lang) for k in classes["kind"]]
     sig["colour"] = classes["colour"]
     sig["dash"] = classes["dash"]
     sig["z"] = sig["gistar"].map(lambda v: f"{v:.1f}")
-    layer = folium.FeatureGroup(name=LAYER_CELLS)
+    layer = folium.FeatureGroup(name=t(LAYER_CELLS, lang))
     folium.GeoJson(
-        _to_wgs84(sig, ["kind", "n", "z", "colour", "dash"]),
+        sig[["kind", "n", "z", "colour", "dash", "geometry"]].to_crs(WGS84),
         style_function=lambda f: {
             "fillColor": f["properties"]["colour"],
             "color": f["properties"]["colour"],
             "weight": 1,
             "dashArray": f["properties"]["dash"],
-            "fillOpacity": 0.55,
+            "fillOpacity": 0.5,
         },
         tooltip=folium.GeoJsonTooltip(
             fields=["kind", "n", "z"],
-            aliases=["Cell", "Incidents", "Gi* z-score"],
+            aliases=[
+                t(k, lang) for k in ("map.tip.cell", "map.tip.incidents", "map.tip.z")
+            ],
         ),
     ).add_to(layer)
     layer.add_to(fmap)
 
 
-def _add_hotspots(fmap: folium.Map, hotspots: gpd.GeoDataFrame) -> None:
-    if hotspots is None or hotspots.empty:
+def _add_gone(fmap: folium.Map, gone: gpd.GeoDataFrame | None, lang: str) -> None:
+    if gone is None or gone.empty:
         return
-    fields = ["hotspot_id", "name", "incidents", "peak_times", "categories"]
-    aliases = ["Hotspot", "Near", "Incidents", "Peak times", "Themes"]
-    data = _to_wgs84(hotspots, fields)
-    for column in fields:
-        data[column] = data[column].astype(str)
-    layer = folium.FeatureGroup(name=LAYER_HOTSPOTS)
+    colour, dash, weight, _ = CHANGE_STYLE["Gone"]
+    data = gone[["name", "geometry"]].to_crs(WGS84)
+    data["name"] = data["name"].astype(str)
+    data["change"] = f"{ARROWS['Gone']} {t('term.headline.Gone', lang)}"
+    layer = folium.FeatureGroup(name=t(LAYER_GONE, lang))
     folium.GeoJson(
         data,
         style_function=lambda _: {
-            "color": OUTLINE,
-            "weight": 3,
-            "fillColor": HOT_STRONG,
-            "fillOpacity": 0.08,
+            "color": colour,
+            "weight": weight,
+            "dashArray": dash,
+            "fill": False,
         },
-        highlight_function=lambda _: {"weight": 5, "fillOpacity": 0.2},
-        tooltip=folium.GeoJsonTooltip(fields=fields[:4], aliases=aliases[:4]),
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "change"],
+            aliases=[t("map.tip.near", lang), t("map.tip.change", lang)],
+        ),
+    ).add_to(layer)
+    layer.add_to(fmap)
+
+
+def _add_areas(
+    fmap: folium.Map,
+    areas: gpd.GeoDataFrame | None,
+    classes: pd.Series | None,
+    lang: str,
+) -> list[str]:
+    """Draw hotspot and emerging areas by change class; return the classes drawn."""
+    if areas is None or areas.empty:
+        return []
+    ids = areas["hotspot_id"].astype(str)
+    known = {} if classes is None else classes.to_dict()
+    change = pd.Series([known.get(i, "Steady") for i in ids], index=ids.index)
+    data = areas[["hotspot_id", "name", "incidents", "geometry"]].copy()
+    data["hotspot_id"] = ids.to_numpy()
+    data["name"] = data["name"].astype(str)
+    data["incidents"] = data["incidents"].astype(str)
+    data["peak"] = [peak_times(p, lang) for p in areas["peak_times"]]
+    data["themes"] = [breakdown(c, lang) for c in areas["categories"]]
+    data["change"] = [f"{ARROWS[c]} {t(f'term.headline.{c}', lang)}" for c in change]
+    data["colour"] = [CHANGE_STYLE[c][0] for c in change]
+    data["dash"] = [CHANGE_STYLE[c][1] for c in change]
+    data["weight"] = [CHANGE_STYLE[c][2] for c in change]
+    fields = ["hotspot_id", "name", "change", "incidents", "peak", "themes"]
+    aliases = [
+        t(k, lang)
+        for k in (
+            "map.tip.hotspot",
+            "map.tip.near",
+            "map.tip.change",
+            "map.tip.incidents",
+            "map.tip.peak",
+            "map.tip.themes",
+        )
+    ]
+    layer = folium.FeatureGroup(name=t(LAYER_HOTSPOTS, lang))
+    folium.GeoJson(
+        data.to_crs(WGS84),
+        style_function=lambda f: {
+            "color": f["properties"]["colour"],
+            "weight": f["properties"]["weight"],
+            "dashArray": f["properties"]["dash"],
+            "fillColor": f["properties"]["colour"],
+            "fillOpacity": 0.12,
+        },
+        highlight_function=lambda _: {"fillOpacity": 0.3},
+        tooltip=folium.GeoJsonTooltip(fields=fields[:5], aliases=aliases[:5]),
         popup=folium.GeoJsonPopup(fields=fields, aliases=aliases),
     ).add_to(layer)
-    lon, lat = bng_to_lonlat(hotspots["label_x"], hotspots["label_y"])
-    for hotspot_id, name, y, x in zip(
-        hotspots["hotspot_id"], hotspots["name"], lat, lon, strict=True
-    ):
-        folium.Marker(
-            [float(y), float(x)],
+    lon, lat = bng_to_lonlat(areas["label_x"], areas["label_y"])
+    labels = gpd.GeoDataFrame(
+        {
+            "html": [
+                f'<div class="cmet-label" style="border-color:{CHANGE_STYLE[h][0]}">'
+                f"{html.escape(i)} {ARROWS[h]}</div>"
+                for i, h in zip(ids, change, strict=True)
+            ],
+            "tip": [
+                html.escape(f"{i}: {n} ({t(f'term.headline.{h}', lang)})")
+                for i, n, h in zip(ids, data["name"], change, strict=True)
+            ],
+        },
+        geometry=gpd.points_from_xy(lon, lat),
+        crs=WGS84,
+    )
+    # One GeoJSON layer of labels; each label's own text reaches its icon through
+    # the style function (folium copies the style into the icon's options).
+    folium.GeoJson(
+        labels,
+        marker=folium.Marker(
             icon=folium.DivIcon(
-                html=f'<div class="cmet-label">{html.escape(str(hotspot_id))}</div>',
-                icon_size=(36, 18),
-                icon_anchor=(18, 9),
-                class_name="cmet-label-icon",
+                icon_size=(54, 24), icon_anchor=(27, 12), class_name="cmet-label-icon"
             ),
-            tooltip=html.escape(f"{hotspot_id}: {name}"),
-        ).add_to(layer)
+            z_index_offset=1000,  # labels stay above service symbols
+        ),
+        style_function=lambda f: {"html": f["properties"]["html"]},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+    ).add_to(layer)
     layer.add_to(fmap)
+    return [c for c in ("New", "Growing", "Steady", "Fading") if (change == c).any()]
 
 
-def _service_symbol(category: str) -> tuple[str, str]:
-    return SERVICE_STYLE.get(category, _OTHER_SERVICE)
-
-
-def _add_services(fmap: folium.Map, services: gpd.GeoDataFrame | None) -> None:
-    if services is None or services.empty:
-        return
-    data = _to_wgs84(services, ["name", "category", "opening_hours"])
-    for category, group in data.groupby("category", sort=True):
-        symbol, colour = _service_symbol(str(category))
-        layer = folium.FeatureGroup(name=f"{SERVICES_PREFIX}{category}")
-        for name, hours, point in zip(
-            group["name"], group["opening_hours"], group.geometry, strict=True
-        ):
-            tip = f"{name} ({category})" + (f", open {hours}" if hours else "")
-            folium.Marker(
-                [point.y, point.x],
-                icon=folium.DivIcon(
-                    html=(
-                        f'<div class="cmet-svc" style="background:{colour}">'
-                        f"{symbol}</div>"
-                    ),
-                    icon_size=(26, 20),
-                    icon_anchor=(13, 10),
-                    class_name="cmet-svc-icon",
-                ),
-                tooltip=html.escape(tip),
-            ).add_to(layer)
-        layer.add_to(fmap)
-
-
-def _add_spaces(fmap: folium.Map, spaces: gpd.GeoDataFrame | None) -> None:
-    if spaces is None or spaces.empty:
-        return
-    data = _to_wgs84(spaces, ["name", "category"])
-    layer = folium.FeatureGroup(name=LAYER_SPACES, show=False)
-    for name, category, point in zip(
-        data["name"], data["category"], data.geometry, strict=True
-    ):
-        folium.CircleMarker(
-            [point.y, point.x],
-            radius=5,
-            color="#4d4d4d",
-            weight=2,
-            fill=True,
-            fill_color="#ffffff",
-            fill_opacity=1,
-            tooltip=html.escape(f"{name} ({category})"),
-        ).add_to(layer)
-    layer.add_to(fmap)
-
-
-def _swatch(fill: str, border: str, dash: str = "solid") -> str:
-    return (
-        f'<span style="display:inline-block;width:14px;height:12px;'
-        f"background:{fill};border:2px {dash} {border};margin-right:6px;"
-        f'vertical-align:middle"></span>'
-    )
-
-
-def legend_html(services: gpd.GeoDataFrame | None = None) -> str:
-    """Return the map legend as a small HTML block naming every symbol in words.
-
-    Parameters
-    ----------
-    services
-        Services drawn on the map; only their categories are listed.
-
-    Returns
-    -------
-    str
-        HTML with a ``cmet-legend`` block and the label/marker styles.
-    """
-    rows = [
-        f"{_swatch('transparent', OUTLINE)}<b>H01</b> hotspot area (thick outline)",
-        f"{_swatch(HOT_STRONG, HOT_STRONG)}Strong hot cell (z &ge; {STRONG_Z})",
-        f"{_swatch(HOT, HOT)}Hot cell",
-        f"{_swatch(COLD, COLD, 'dashed')}Cold cell (dashed)",
-        f"{_swatch(COLD_STRONG, COLD_STRONG, 'dashed')}Strong cold cell (dashed)",
-    ]
-    if services is not None and not services.empty:
-        for category in sorted(services["category"].astype(str).unique()):
-            symbol, colour = _service_symbol(category)
-            rows.append(
-                f'<span class="cmet-svc" style="background:{colour};'
-                f'display:inline-block;margin-right:6px">{symbol}</span>'
-                f"{html.escape(category)}"
-            )
-    rows.append(
-        f"{_swatch('#ffffff', '#4d4d4d')}Community space (circle; off by default)"
-    )
-    items = "".join(f"<div>{row}</div>" for row in rows)
-    return (
-        "<style>"
-        ".cmet-legend{position:fixed;bottom:56px;left:10px;z-index:1000;"
-        "background:rgba(255,255,255,.92);padding:6px 8px;border:1px solid #999;"
-        "border-radius:4px;font:12px/1.5 sans-serif;color:#111}"
-        ".cmet-label{font:bold 12px sans-serif;background:#fff;color:#111;"
-        "border:2px solid #1a1a1a;border-radius:3px;text-align:center}"
-        ".cmet-svc{font:bold 10px/16px sans-serif;color:#fff;min-width:20px;"
-        "text-align:center;border:1px solid #fff;border-radius:8px;padding:0 2px}"
-        "</style>"
-        '<details class="cmet-legend" open aria-label="Map legend">'
-        f"<summary><b>Legend</b></summary>{items}</details>"
-    )
+def hotspot_at(areas: gpd.GeoDataFrame, click: dict | None) -> str | None:
+    """Return the id of the area under a map click (its outline or its label)."""
+    if not click or areas.empty or click.get("lat") is None:
+        return None
+    x, y = lonlat_to_bng([click["lng"]], [click["lat"]])
+    point = shapely.Point(x[0], y[0])
+    on_label = np.hypot(areas["label_x"] - x[0], areas["label_y"] - y[0]) < 1.0
+    inside = areas.geometry.contains(point).to_numpy()
+    # A label click names its own area even where outlines touch.
+    for hits in (on_label.to_numpy(), inside):
+        if hits.any():
+            return str(areas.loc[hits, "hotspot_id"].iloc[0])
+    return None

@@ -1,69 +1,144 @@
-"""The shared sidebar: hotspot settings every page uses, as a frozen HotspotParams."""
+"""The shared sidebar: language, which incidents, the panel date and the settings
+every page uses, kept as frozen objects in session state.
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 import streamlit as st
 
 from geodata.disclosure import DEFAULT_THRESHOLD
 from geodata.errors import InputDataError
-from hotspots.params import HotspotParams
-from ui import data, state
+from hotspots.params import PERIOD_LENGTHS, HotspotParams
+from i18n import t
+from i18n.terms import term
+from ui import data, lang, state
+from ui.filters import BANDS, IncidentFilter
+from ui.lang import show_error, tr
 
 log = logging.getLogger(__name__)
 
-AUTO, MANUAL = "Automatic", "Set by hand"
+AUTO, MANUAL = "auto", "manual"
 ALPHAS = (0.01, 0.05, 0.1)
+PUBLISHABLE_THRESHOLD = 10
 
 
-def _categories(sources: data.Sources) -> list[str]:
+def _options(sources: data.Sources) -> tuple[list[str], list[str], date, date]:
     try:
-        inputs = data.load(sources)
+        return data.options(sources)
     except InputDataError:
-        return []  # the page shows the error; the sidebar just offers no themes
-    return sorted(inputs.incidents["category"].astype(str).unique())
+        today = date.today()
+        return [], [], today, today  # the page shows the error
 
 
-def render_sidebar(sources: data.Sources) -> HotspotParams:
-    """Draw the hotspot settings and store the resulting parameters.
+def _keep_known(key: str, options: list[str]) -> None:
+    """Drop choices an earlier file offered, which would make the widget fail."""
+    chosen = st.session_state.get(key, [])
+    st.session_state[key] = [c for c in chosen if c in options]
 
-    Parameters
-    ----------
-    sources
-        Files in use; their incident categories fill the theme filter.
 
-    Returns
-    -------
-    HotspotParams
-        The settings, also kept in ``st.session_state`` for every page. Invalid
-        settings show an error and fall back to the defaults.
-    """
-    options = _categories(sources)
-    chosen = st.session_state.get(state.SB_CATEGORIES, [])
-    # Themes from an earlier file would make the widget fail; keep only known ones.
-    st.session_state[state.SB_CATEGORIES] = [c for c in chosen if c in options]
-    with st.sidebar:
-        st.header("Hotspot settings")
-        categories = st.multiselect(
-            "Incident themes",
-            options,
-            key=state.SB_CATEGORIES,
-            placeholder="All themes",
-            help="Look for hotspots of these themes only. Leave empty to use all.",
+def _keep_dates(first: date, last: date) -> None:
+    span = st.session_state.get(state.SB_DATES)
+    if not span or any(not first <= d <= last for d in span):
+        st.session_state[state.SB_DATES] = (first, last)
+    day = st.session_state.get(state.SB_PANEL_DATE)
+    if day is None or not first <= day <= last:
+        st.session_state[state.SB_PANEL_DATE] = last
+
+
+def _filters(sources: data.Sources) -> tuple[IncidentFilter, date | None]:
+    lg = lang.current()
+    categories, partners, first, last = _options(sources)
+    _keep_known(state.SB_CATEGORIES, categories)
+    _keep_known(state.SB_SOURCES, partners)
+    _keep_dates(first, last)
+    st.header(tr("sb.which"), anchor=False)
+    span = st.date_input(
+        tr("sb.dates"),
+        min_value=first,
+        max_value=last,
+        key=state.SB_DATES,
+        format="DD/MM/YYYY",
+        help=tr("sb.dates_help"),
+    )
+    chosen = st.multiselect(
+        tr("sb.themes"),
+        categories,
+        key=state.SB_CATEGORIES,
+        format_func=lambda c: term("category", c, lg),
+        placeholder=tr("sb.all_themes"),
+        help=tr("sb.themes_help"),
+    )
+    from_partners = st.multiselect(
+        tr("sb.sources"),
+        partners,
+        key=state.SB_SOURCES,
+        format_func=lambda s: term("source", s, lg),
+        placeholder=tr("sb.all_sources"),
+        help=tr("sb.sources_help"),
+    )
+    bands = st.multiselect(
+        tr("sb.bands"),
+        BANDS,
+        key=state.SB_BANDS,
+        format_func=lambda b: term("band", b, lg),
+        placeholder=tr("sb.all_bands"),
+        help=tr("sb.bands_help"),
+    )
+    start, end = (*tuple(span or ()), None, None)[:2]
+    choice = IncidentFilter(
+        start=start if start and start > first else None,
+        end=end if end and end < last else None,
+        categories=tuple(chosen),
+        sources=tuple(from_partners),
+        bands=tuple(bands),
+    )
+    st.header(tr("sb.panel"), anchor=False)
+    panel_day = st.date_input(
+        tr("sb.panel_date"),
+        min_value=first,
+        max_value=last,
+        key=state.SB_PANEL_DATE,
+        format="DD/MM/YYYY",
+        help=tr("sb.panel_date_help"),
+    )
+    return choice, (None if panel_day in (None, last) else panel_day)
+
+
+def _settings(sources: data.Sources, categories: tuple[str, ...]) -> HotspotParams:
+    lg = lang.current()
+    period = st.radio(
+        tr("sb.period"),
+        PERIOD_LENGTHS,
+        key=state.SB_PERIOD,
+        format_func=lambda p: term("period_length", p, lg),
+        help=tr("sb.period_help"),
+    )
+    with st.expander(tr("sb.settings")):
+        units = ("square", "hex", "areas") if sources.area else ("square", "hex")
+        if st.session_state.get(state.SB_UNITS) not in (None, *units):
+            st.session_state[state.SB_UNITS] = "square"
+        unit = st.radio(
+            tr("sb.units"),
+            units,
+            key=state.SB_UNITS,
+            format_func=lambda u: term("units_choice", u, lg),
+            help=tr("sb.units_help"),
         )
         mode = st.radio(
-            "Cell size",
+            tr("sb.cell_size"),
             (AUTO, MANUAL),
             key=state.SB_CELL_MODE,
             horizontal=True,
-            help="The map counts incidents in squares of this size. Automatic "
-            "chooses it from how far apart incidents are.",
+            format_func=lambda m: t(f"sb.cell_{m}", lg),
+            help=tr("sb.cell_size_help"),
         )
         cell_size = None
         if mode == MANUAL:
             cell_size = st.number_input(
-                "Cell side (metres)",
+                tr("sb.cell_side"),
                 min_value=25,
                 max_value=5000,
                 value=250,
@@ -71,38 +146,68 @@ def render_sidebar(sources: data.Sources) -> HotspotParams:
                 key=state.SB_CELL_SIZE,
             )
         alpha = st.select_slider(
-            "False-discovery rate",
+            tr("sb.alpha"),
             ALPHAS,
             value=0.05,
             key=state.SB_ALPHA,
-            help="Share of marked cells that may be chance findings. Lower is "
-            "stricter: fewer, surer hotspots.",
+            help=tr("sb.alpha_help"),
         )
         threshold = st.number_input(
-            "Disclosure threshold",
+            tr("sb.threshold"),
             min_value=2,
             max_value=50,
             value=DEFAULT_THRESHOLD,
             key=state.SB_THRESHOLD,
-            help="Counts from 1 up to one below this are shown as '<k' everywhere, "
-            "so no small group can be picked out.",
+            help=tr(
+                "sb.threshold_help",
+                k=DEFAULT_THRESHOLD,
+                publishable=PUBLISHABLE_THRESHOLD,
+            ),
         )
-        st.checkbox(
-            "Offline basemap",
-            value=False,
-            key=state.SB_OFFLINE,
-            help="Draw the map on a plain background, without OpenStreetMap tiles "
-            "(for rooms where the tiles are blocked).",
+    st.checkbox(
+        tr("sb.offline"),
+        value=False,
+        key=state.SB_OFFLINE,
+        help=tr("sb.offline_help"),
+    )
+    try:
+        return HotspotParams(
+            cell_size=None if cell_size is None else float(cell_size),
+            alpha=float(alpha),
+            threshold=int(threshold),
+            categories=categories,
+            units=str(unit),
+            period=str(period),
         )
+    except InputDataError as exc:
+        show_error(exc)
+        return HotspotParams()
+
+
+def render_sidebar(sources: data.Sources) -> HotspotParams:
+    """Draw the language switch, filters and settings; store them for every page.
+
+    Parameters
+    ----------
+    sources
+        Files in use; their categories, partners and dates fill the filters.
+
+    Returns
+    -------
+    HotspotParams
+        The settings, also kept in ``st.session_state`` with the incident filter
+        and the panel date. Invalid settings show an error and fall back to the
+        defaults.
+    """
+    with st.sidebar:
+        lang.switch()
         try:
-            params = HotspotParams(
-                cell_size=None if cell_size is None else float(cell_size),
-                alpha=float(alpha),
-                threshold=int(threshold),
-                categories=tuple(categories),
-            )
+            choice, panel_date = _filters(sources)
         except InputDataError as exc:
-            st.error(str(exc))
-            params = HotspotParams()
+            show_error(exc)
+            choice, panel_date = IncidentFilter(), None
+        params = _settings(sources, choice.categories)
+    st.session_state[state.FILTER] = choice
+    st.session_state[state.PANEL_DATE] = panel_date
     st.session_state[state.HOTSPOT_PARAMS] = params
     return params

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -57,7 +58,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Start ``streamlit run app.py`` on a free loopback port; stop it afterwards."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    folder = tmp_path_factory.mktemp("streamlit")
+    log_path = folder / "server.log"
+    # The server keeps its panels and audit log in a database of its own.
+    env = {**os.environ, "CMET_DB_URL": f"sqlite:///{folder / 'cmet.sqlite'}"}
+    env.pop("CMET_REQUIRE_SIGN_IN", None)
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             [
@@ -73,6 +78,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 "--server.fileWatcherType=none",
             ],
             cwd=ROOT,
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -7,7 +7,14 @@ from datetime import date, time
 import pytest
 
 from geodata.errors import InputDataError
-from geodata.workers import Window, Worker, parse_available, read_workers
+from geodata.workers import (
+    Window,
+    Worker,
+    may_pair,
+    mixed_pair,
+    parse_available,
+    read_workers,
+)
 
 HEADER = "worker,lead,max_hours,available,unavailable"
 
@@ -224,4 +231,40 @@ def test_personal_data_columns_are_refused(column: str, kind: str) -> None:
     with pytest.raises(
         InputDataError, match=rf"must not carry personal data.*'{column}' \({kind}\)"
     ):
+        read_workers("workers.csv", data)
+
+
+def test_not_with_and_gender_columns() -> None:
+    """not_with names are matched to the team (any case); gender is kept short."""
+    data = _csv(
+        "Sam,yes,12,any,,ceri;Jo,F",
+        "Ceri,no,12,any,,,M",
+        "Jo,no,12,any,,,",
+        header=HEADER + ",not_with,gender",
+    )
+    sam, ceri, jo = read_workers("workers.csv", data)
+    assert sam.not_with == frozenset({"Ceri", "Jo"})
+    assert (sam.gender, ceri.gender, jo.gender) == ("F", "M", "")
+    assert not may_pair(sam, ceri)
+    assert not may_pair(ceri, sam)
+    assert not may_pair(ceri, jo)  # no lead
+    assert mixed_pair(sam, ceri)
+    assert not mixed_pair(sam, jo)  # gender not given
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("Sam,yes,12,any,,Zed,", r"worker 'Sam', column not_with: 'Zed' is not in"),
+        ("Sam,yes,12,any,,sam,", r"worker 'Sam', column not_with: a worker cannot"),
+        (
+            "Sam,yes,12,any,,," + "x" * 21,
+            r"worker 'Sam', column gender: .* longer than 20 characters",
+        ),
+    ],
+)
+def test_bad_not_with_and_gender(row: str, message: str) -> None:
+    """Unknown or self bans and over-long genders are refused with the column."""
+    data = _csv(row, "Jo,no,12,any,,,", header=HEADER + ",not_with,gender")
+    with pytest.raises(InputDataError, match=message):
         read_workers("workers.csv", data)

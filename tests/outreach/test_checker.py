@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 
+import geopandas as gpd
 import pandas as pd
 import pytest
+from shapely.geometry import box
 
 from geodata.workers import Worker, parse_available
 from outreach.checker import check_rota
 from outreach.params import RotaParams
+from outreach.rota import plan_rota
+from outreach.sessions import make_sessions
 
 PARAMS = RotaParams(start=date(2026, 12, 7))
 TEAM = [
@@ -190,3 +195,95 @@ def test_missing_columns(missing: str) -> None:
     """A table without the needed columns says which."""
     problems = check_rota(GOOD.drop(columns=missing), TEAM, PARAMS)
     assert problems == [f"the rota has no column(s) {missing}."]
+
+
+def test_banned_pair() -> None:
+    """A pair the team file bans (either way round) is caught."""
+    team = [*TEAM[:3], replace(TEAM[3], not_with=frozenset({"Lee"}))]
+    rota = _rota(("2026-12-07", "18:30", "21:30", "Bo;Lee"))
+    assert check_rota(rota, team, PARAMS) == [
+        "Mon 7 Dec, Castle Square evening: Bo and Lee must not work together "
+        "(not_with in the team file)."
+    ]
+
+
+def test_fixed_sessions_changed_or_missing() -> None:
+    """An agreed pair that was changed, or an agreed session dropped, is caught."""
+    rota = GOOD.iloc[:2]
+    fixed = {"S0": ("Mo", "Lee"), "S1": ("Bo", "Lee"), "S9": ("Ann", "Lee")}
+    assert check_rota(rota, TEAM, PARAMS, fixed=fixed) == [
+        "Tue 8 Dec, Castle Square evening: the agreed pair Bo and Lee was changed "
+        "to Ann and Lee.",
+        "agreed session S9 (Ann and Lee) is missing from the rota.",
+    ]
+
+
+def _varied_hotspots() -> gpd.GeoDataFrame:
+    """Four hotspots with weekday, Friday and weekend peaks."""
+    frame = pd.DataFrame(
+        {
+            "hotspot_id": ["H01", "H02", "H03", "H04"],
+            "name": ["Castle Square", "Quadrant", "Parc Tawe", "Wind Street"],
+            "strength": [6.0, 5.0, 4.0, 3.0],
+            "peak_day": ["Sat", "Wed", "Sun", "Fri"],
+            "peak_band": ["evening", "after school", "daytime", "late night"],
+        }
+    )
+    cells = [box(265000 + 400 * n, 192000, 265250 + 400 * n, 192250) for n in range(4)]
+    return gpd.GeoDataFrame(frame, geometry=cells, crs="EPSG:27700")
+
+
+def _member(name: str, lead: bool, available: str = "any", off=(), **kw) -> Worker:
+    """A worker with 9 hours a week (three sessions)."""
+    return Worker(name, lead, 9, parse_available(available), frozenset(off), **kw)
+
+
+WEDNESDAYS = (date(2026, 12, 9), date(2026, 12, 16))
+VARIED_TEAMS = {
+    "short-staffed": [_member("Lee", True), _member("Ann", False)],
+    "no leads on Wednesdays": [
+        _member("Lee", True, off=WEDNESDAYS),
+        _member("Mo", True, off=WEDNESDAYS),
+        _member("Ann", False),
+        _member("Bo", False),
+    ],
+    "all weekends off": [
+        _member("Lee", True),
+        _member("Mo", True, available="Mon-Fri 12:00-24:00"),
+        _member("Ann", False),
+        _member("Bo", False, not_with=frozenset({"Lee"})),
+        _member("Cy", False),
+    ],
+}
+
+
+@pytest.mark.parametrize("team_name", sorted(VARIED_TEAMS))
+def test_checker_passes_every_rota_the_planner_makes(team_name: str) -> None:
+    """Short-staffed, no lead on a day, weekends off: the rota keeps every rule."""
+    team = VARIED_TEAMS[team_name]
+    params = RotaParams(start=date(2026, 12, 7), time_limit_s=5)
+    sessions = make_sessions(_varied_hotspots(), params)
+    fixed = (
+        {sessions["session_id"].iloc[-1]: ("Ann", "Lee")}
+        if team_name == ("short-staffed")
+        else {}
+    )
+    result = plan_rota(sessions, team, params, fixed=fixed)
+    assert check_rota(result.rota, team, params, fixed=fixed) == []
+    assert len(result.explanations) == int((~result.rota["staffed"]).sum())
+    if team_name == "no leads on Wednesdays":
+        wednesday = result.rota[[d in WEDNESDAYS for d in result.rota["date"]]]
+        assert not wednesday["staffed"].any()
+        assert all(
+            "no lead is available then" in line
+            for line in result.explanations
+            if line.startswith("Wed")
+        )
+    if team_name == "all weekends off":
+        weekend = result.rota[[d.weekday() >= 5 for d in result.rota["date"]]]
+        assert all("Mo" not in names for names in weekend["workers"])
+        assert all(
+            set(names.split(";")) != {"Bo", "Lee"} for names in result.rota["workers"]
+        )
+    if team_name == "short-staffed":
+        assert result.rota["staffed"].sum() == 6  # Ann: 9 hours a week, two weeks

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from icalendar import Calendar
 
-from outreach.ics import rota_to_ics
+from outreach.ics import ics_sequences, rota_to_ics
 
 STAMP = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
 
@@ -112,3 +112,62 @@ def test_calendar_name(rota):
         rota_to_ics(rota, rota_id="r1", stamp=STAMP, calendar_name="Rota Ebrill")
     )
     assert str(cal["X-WR-CALNAME"]) == "Rota Ebrill"
+
+
+def _by_uid(data: bytes) -> dict:
+    """Events of a calendar by UID."""
+    return {str(e["UID"]): e for e in _events(data)}
+
+
+def test_republishing_bumps_changed_sessions_and_cancels_removed_workers(rota):
+    """Sam -> Ceri on S1: Ann's event goes to SEQUENCE 1, Bob's is cancelled, Ceri's
+    is new; the unchanged session keeps SEQUENCE 0 and the same UIDs."""
+    first = rota.assign(workers=["Ann;Bob", "Cy;Dee", ""])
+    second = first.assign(workers=["Ann;Ceri", "Cy;Dee", ""])
+    old = _by_uid(rota_to_ics(first, rota_id="r1", stamp=STAMP))
+    new = _by_uid(rota_to_ics(second, rota_id="r1", stamp=STAMP, previous=first))
+    assert set(old) <= set(new)
+    states = {
+        str(e["DESCRIPTION"]).splitlines()[0]: (
+            str(e["STATUS"]),
+            int(e["SEQUENCE"]),
+        )
+        for e in new.values()
+    }
+    assert states["For: Ann"] == ("CONFIRMED", 1)
+    assert states["For: Ceri"] == ("CONFIRMED", 1)
+    assert states["For: Cy"] == ("CONFIRMED", 0)
+    bob = next(e for e in new.values() if str(e["STATUS"]) == "CANCELLED")
+    assert "Bob" in str(bob["DESCRIPTION"])
+    assert str(bob["UID"]) in old
+    assert int(bob["SEQUENCE"]) == 1
+
+
+def test_uncovered_session_cancels_both_events(rota):
+    """A session that loses its pair cancels both workers' events."""
+    later = rota.assign(workers=["", "Cy;Dee", ""], staffed=[False, True, False])
+    events = _events(rota_to_ics(later, rota_id="r1", stamp=STAMP, previous=rota))
+    cancelled = [e for e in events if str(e["STATUS"]) == "CANCELLED"]
+    assert len(cancelled) == 2
+    assert all(str(e["SUMMARY"]).startswith("Cancelled") for e in cancelled)
+
+
+def test_sequences_count_on_from_a_stored_column(rota):
+    """ics_sequences adds one to a changed session's stored sequence."""
+    stored = rota.assign(sequence=[3, 0, 0])
+    moved = rota.assign(start=["18:30", "22:30", "15:30"])
+    assert ics_sequences(moved, stored).tolist() == [4, 0, 0]
+    assert ics_sequences(moved, None).tolist() == [0, 0, 0]
+    with_column = moved.assign(sequence=[7, 7, 7])
+    events = _events(rota_to_ics(with_column, rota_id="r1", stamp=STAMP))
+    assert {int(e["SEQUENCE"]) for e in events} == {7}
+
+
+def test_event_text_in_welsh(rota):
+    """lang="cy" writes the summary, pair and calendar name in Welsh."""
+    data = rota_to_ics(rota, rota_id="r1", stamp=STAMP, lang="cy")
+    cal = Calendar.from_ical(data)
+    assert str(cal["X-WR-CALNAME"]) == "Rota allgymorth CMET"
+    event = next(e for e in _events(data) if "Castle Square" in str(e["SUMMARY"]))
+    assert str(event["SUMMARY"]).startswith("Allgymorth: Castle Square (")
+    assert "Pâr: Ann a Bob" in str(event["DESCRIPTION"])

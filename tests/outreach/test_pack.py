@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from html.parser import HTMLParser
 
@@ -186,3 +187,149 @@ def test_document_shell(pack):
     parser = HTMLParser()
     parser.feed(pack)
     parser.close()
+
+
+@pytest.fixture
+def welsh_pack(hotspots, cells, layers) -> str:
+    """The same pack in Welsh, with no rota, a decision and change headlines."""
+    return render_pack(
+        title="Pecyn panel CMET",
+        meeting_date=dt.date(2026, 4, 14),
+        hotspots=hotspots,
+        cells=cells,
+        gaps=find_gaps(hotspots, layers["services"]),
+        rota=pd.DataFrame(
+            columns=[
+                "session_id",
+                "date",
+                "start",
+                "end",
+                "hotspot_id",
+                "hotspot_name",
+                "band",
+                "priority",
+                "workers",
+                "staffed",
+            ]
+        ),
+        explanations=(),
+        routes=None,
+        **layers,
+        choices={"cell_size_m": 250, "incidents_analysed": 3},
+        report={"incidents.csv": {"rows_read": 120, "dropped": {"no location": 3}}},
+        threshold=7,
+        status_message="Canfuwyd 2 o fannau problemus.",
+        changes=["New: Gŵyl Square (Fri late night)", "Growing: Castle Square"],
+        lang="cy",
+        headlines={"H01": "Growing", "H02": "New"},
+        compared_with="O'i gymharu â phanel Dydd Mawrth 31 Mawrth 2026.",
+        decisions=["Targedu: H02 Gŵyl Square"],
+    )
+
+
+def test_welsh_pack_is_welsh(welsh_pack):
+    """Welsh lang, headings, dates, change arrows and the rule on every page."""
+    assert welsh_pack.startswith('<!DOCTYPE html><html lang="cy">')
+    for words in (
+        "Ers y panel diwethaf",
+        "Cyfarfod y panel: Dydd Mawrth 14 Ebrill 2026",
+        "Newydd:</strong> Gŵyl Square (Gwe hwyr y nos)",
+        "▲ Yn tyfu",
+        "Penderfyniadau a gofnodwyd",
+        "Targedu: H02 Gŵyl Square",
+        "Ni chynlluniwyd rota ar gyfer y pecyn hwn.",
+        "Bylchau mewn gwasanaethau",
+    ):
+        assert words in welsh_pack, words
+    assert welsh_pack.count("Dangosir cyfrifon o dan 7 fel &lt;7") >= 5
+    assert re.search(
+        r"@bottom-left \{ content: \"Dangosir cyfrifon o dan 7 fel", welsh_pack
+    )
+    assert "Hotspot areas" not in welsh_pack
+    assert "Counts below" not in welsh_pack
+
+
+def test_welsh_pack_marks_technical_english(welsh_pack):
+    """Settings and file checks stay English, marked lang="en" for screen readers."""
+    assert '<ul lang="en"><li>Cell size 250 m.</li>' in welsh_pack
+    assert '<div lang="en"><ul><li>incidents.csv:' in welsh_pack
+    assert "Incidents analysed &lt;7." in welsh_pack
+
+
+def test_pack_prints_coverage_whatif_and_area_tables(hotspots, cells, layers):
+    """Given the gap tables, the pack prints them and words the sentences from them."""
+    coverage = pd.DataFrame(
+        {
+            "category": ["youth and diversionary"] * 2,
+            "band": ["any time (hours ignored)", "weekend evening"],
+            "within_5_min": ["10%", "<7 incidents"],
+            "within_5_min_share": [0.1, float("nan")],
+            "within_10_min": ["30%", "0%"],
+            "within_10_min_share": [0.3, 0.0],
+            "within_15_min": ["60%", "0%"],
+            "within_15_min_share": [0.6, 0.0],
+        }
+    )
+    whatif = pd.DataFrame(
+        {
+            "rank": [1],
+            "site": ["Tŷ Hapus"],
+            "category": ["youth and diversionary"],
+            "band": ["evening"],
+            "minutes": [10],
+            "added_share": ["20%"],
+            "added_share_value": [0.2],
+            "covered_before": ["16%"],
+            "covered_after": ["36%"],
+        }
+    )
+    areas = pd.DataFrame(
+        {
+            "area_id": ["X1"],
+            "area_name": ["Townhill"],
+            "incidents": ["<7"],
+            "gap_score": [0.8],
+            "gap_rank": [1],
+        }
+    )
+    page = render_pack(
+        title="CMET panel pack",
+        meeting_date=dt.date(2026, 4, 14),
+        hotspots=hotspots,
+        cells=cells,
+        gaps=find_gaps(hotspots, layers["services"]),
+        rota=pd.DataFrame(
+            columns=[
+                "session_id",
+                "date",
+                "start",
+                "end",
+                "hotspot_id",
+                "hotspot_name",
+                "band",
+                "priority",
+                "workers",
+                "staffed",
+            ]
+        ),
+        explanations=(),
+        routes=None,
+        **layers,
+        choices={},
+        report={},
+        threshold=7,
+        status_message="2 hotspot areas found.",
+        area_gaps=areas,
+        coverage=coverage,
+        whatif=whatif,
+    )
+    assert "Share of incidents within a walk of each kind of service" in page
+    assert "<td>Tŷ Hapus</td>" in page
+    assert "Townhill (X1)" in page
+    text = html.unescape(page)
+    assert (
+        "One new youth and diversionary service at Tŷ Hapus would bring a further "
+        "20% of evening incidents within 10 minutes' walk (est.): from 16% to 36%."
+    ) in text
+    assert "40% of incidents are more than 15 minutes' walk (est.)" in text
+    assert "No rota was planned for this pack." in page

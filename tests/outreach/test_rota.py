@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 import geopandas as gpd
@@ -13,9 +14,9 @@ from shapely.geometry import box
 from geodata.errors import InputDataError
 from geodata.workers import Worker, parse_available
 from outreach.checker import check_rota
-from outreach.params import RotaParams
+from outreach.params import RotaParams, RotaWeights
 from outreach.rota import plan_rota
-from outreach.sessions import SESSION_COLUMNS, make_sessions
+from outreach.sessions import SESSION_COLUMNS, SESSION_EXTRAS, make_sessions
 
 MONDAY = date(2026, 12, 7)
 PARAMS = RotaParams(start=MONDAY, time_limit_s=5)
@@ -88,7 +89,12 @@ def test_normal_team_covers_everything_and_passes_the_checker() -> None:
     assert result.rota["staffed"].all()
     assert result.explanations == []
     assert check_rota(result.rota, TEAM, PARAMS) == []
-    assert list(result.rota.columns) == [*SESSION_COLUMNS, "workers", "staffed"]
+    assert list(result.rota.columns) == [
+        *SESSION_COLUMNS,
+        *SESSION_EXTRAS,
+        "workers",
+        "staffed",
+    ]
     assert list(result.rota["session_id"]) == list(sessions["session_id"])
     for team in result.rota["workers"]:
         names = team.split(";")
@@ -334,3 +340,143 @@ def test_no_sessions() -> None:
     assert result.status == "no sessions"
     assert list(result.rota.columns) == [*SESSION_COLUMNS, "workers", "staffed"]
     assert result.explanations == []
+
+
+def _one(day: str = "2026-12-12", spot: str = "H01", **flags: bool) -> pd.DataFrame:
+    """One evening session at a hotspot, with welsh/mixed flags if given."""
+    sessions = _sessions((day, "18:30", "21:30", spot, "evening", 80))
+    return sessions.assign(**flags)
+
+
+def test_banned_pair_is_never_planned() -> None:
+    """Lee must not work with Ann: every pair with Lee is Lee and Bo."""
+    team = [
+        Worker("Lee", True, 12, parse_available("any"), frozenset(), not_with={"Ann"}),
+        _worker("Ann", False),
+        _worker("Bo", False),
+    ]
+    result = plan_rota(make_sessions(_hotspots(), PARAMS), team, PARAMS)
+    staffed = [names for names in _teams(result.rota) if names]
+    assert staffed
+    assert all(names == {"Bo", "Lee"} for names in staffed)
+    assert check_rota(result.rota, team, PARAMS) == []
+
+
+def test_banned_pair_leaves_a_session_uncovered_and_says_why() -> None:
+    """Only Lee and Ann are free, and they may not be paired."""
+    team = [
+        Worker("Lee", True, 12, parse_available("any"), frozenset(), not_with={"Ann"}),
+        _worker("Ann", False),
+    ]
+    result = plan_rota(_one(), team, PARAMS)
+    assert result.explanations == [
+        "Sat 12 Dec, Castle Square evening: uncovered \u2014 the free workers may "
+        "not be paired together (Ann and Lee)"
+    ]
+
+
+def test_banned_fixed_pair_is_refused() -> None:
+    """An agreed pair that is banned is refused before solving."""
+    team = [
+        Worker("Lee", True, 12, parse_available("any"), frozenset(), not_with={"Ann"}),
+        _worker("Ann", False),
+    ]
+    sessions = _one()
+    with pytest.raises(InputDataError, match="Lee and Ann must not work together"):
+        plan_rota(
+            sessions, team, PARAMS, fixed={sessions.session_id[0]: ("Lee", "Ann")}
+        )
+
+
+def test_welsh_speaker_where_asked_and_broken_preference_explained() -> None:
+    """A Welsh-speaking lead is chosen; with none available the rota says so."""
+    speaker = Worker("Mo", True, 12, parse_available("any"), frozenset(), True)
+    team = [_worker("Lee", True), speaker, _worker("Ann", False)]
+    result = plan_rota(_one(welsh=True), team, PARAMS)
+    assert "Mo" in _teams(result.rota)[0]
+    assert result.broken == []
+    off = Worker("Mo", True, 12, parse_available("Sun 12:00-24:00"), frozenset(), True)
+    short = plan_rota(
+        _one(welsh=True), [_worker("Lee", True), off, _worker("Ann", False)], PARAMS
+    )
+    assert short.broken == [
+        "Sat 12 Dec, Castle Square evening: no Welsh speaker in the pair (Ann and "
+        "Lee) \u2014 no Welsh speaker is available then"
+    ]
+    assert short.goals.set_index("goal").loc["welsh_speaker", "amount"] == 1
+
+
+def test_mixed_pair_where_asked() -> None:
+    """Where a mixed pair is asked for, Lee (F) goes with Bo (M), not Ann (F)."""
+    team = [
+        Worker("Lee", True, 12, parse_available("any"), frozenset(), gender="F"),
+        Worker("Ann", False, 12, parse_available("any"), frozenset(), gender="F"),
+        Worker("Bo", False, 12, parse_available("any"), frozenset(), gender="M"),
+    ]
+    assert _teams(plan_rota(_one(mixed=True), team, PARAMS).rota)[0] == {"Bo", "Lee"}
+    unmixed = plan_rota(_one(mixed=True), team[:2], PARAMS)
+    assert unmixed.broken == [
+        "Sat 12 Dec, Castle Square evening: not a mixed pair (Ann and Lee) as asked"
+    ]
+
+
+@pytest.mark.parametrize(("busy", "chosen"), [("Ann", "Bo"), ("Bo", "Ann")])
+def test_weekend_fairness_carries_over_from_history(busy: str, chosen: str) -> None:
+    """Whoever did three weekend evenings last period sits this Saturday out."""
+    team = [_worker("Lee", True), _worker("Ann", False), _worker("Bo", False)]
+    history = pd.DataFrame(
+        {
+            "date": ["2026-11-21", "2026-11-28", "2026-11-29"],
+            "start": ["18:30"] * 3,
+            "end": ["21:30"] * 3,
+            "hotspot_name": ["Quadrant"] * 3,
+            "workers": [f"{busy};Zed"] * 3,
+        }
+    )
+    result = plan_rota(_one(), team, PARAMS, history=history)
+    assert _teams(result.rota)[0] == {"Lee", chosen}
+
+
+@pytest.mark.parametrize("face", ["Ann", "Bo"])
+def test_known_face_from_history(face: str) -> None:
+    """The worker who has been to Castle Square before goes back there."""
+    team = [_worker("Lee", True), _worker("Ann", False), _worker("Bo", False)]
+    history = pd.DataFrame(
+        {
+            "date": ["2026-11-24"],
+            "start": ["15:30"],
+            "end": ["18:30"],
+            "hotspot_name": ["Castle Square"],
+            "workers": [f"{face};Zed"],
+        }
+    )
+    result = plan_rota(_one(), team, PARAMS, history=history)
+    assert _teams(result.rota)[0] == {"Lee", face}
+    assert result.goals.set_index("goal").loc["known_face", "amount"] == 0
+
+
+def test_weights_goals_summary_and_try_harder_are_reported() -> None:
+    """The result carries its weights, each goal's penalty and the solver limits."""
+    harder = replace(PARAMS, try_harder=True, weights=RotaWeights(same_pair=5))
+    result = plan_rota(make_sessions(_hotspots(), harder), TEAM, harder)
+    assert result.weights == RotaWeights(same_pair=5)
+    goals = result.goals.set_index("goal")
+    assert goals.loc["same_pair", "weight"] == 5
+    assert (goals["penalty"] == goals["weight"] * goals["amount"]).all()
+    assert int(goals["penalty"].sum()) == result.soft
+    assert result.time_limit_s == 15
+    assert result.solver_workers == 8
+    assert "proven bound" in result.summary
+    assert result.status == "optimal"
+    assert result.soft_bound == result.soft
+
+
+def test_explanations_in_welsh() -> None:
+    """lang="cy" gives the uncovered reasons in Welsh."""
+    team = [_worker("Lee", True, available="Sun 12:00-24:00"), _worker("Ann", False)]
+    result = plan_rota(_one(), team, PARAMS, lang="cy")
+    assert len(result.explanations) == 1
+    assert "heb ei staffio" in result.explanations[0]
+    assert (
+        "dim ond un gweithiwr sydd ar gael bryd hynny (Ann)" in result.explanations[0]
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -11,7 +12,15 @@ import pytest
 import shapely
 from shapely import Point, box
 
-from outreach.routes import build_routes, order_stops
+from outreach.network import read_walk_network
+from outreach.routes import (
+    ROUTE_COLUMNS,
+    ROUTE_EXTRAS,
+    STOP_COLUMNS,
+    build_routes,
+    order_stops,
+    plan_routes,
+)
 
 
 def test_order_stops_beats_nearest_neighbour():
@@ -167,3 +176,72 @@ def test_unknown_hotspot_is_refused(rota, hotspots, places):
     rota.loc[0, "hotspot_id"] = "H99"
     with pytest.raises(ValueError, match="H99"):
         build_routes(rota, hotspots, places)
+
+
+def _timed(
+    rota: pd.DataFrame, start: str = "18:30", end: str = "21:30"
+) -> pd.DataFrame:
+    """The rota with a date and session times."""
+    return rota.assign(date=pd.Timestamp("2026-12-12").date(), start=start, end=end)
+
+
+def test_plan_routes_times_dwell_and_stops_table(rota, hotspots, places):
+    """Stops get arrive/leave clock times with 20 minutes at each."""
+    plan = plan_routes(_timed(rota), hotspots, places)
+    assert list(plan.routes.columns) == [
+        *ROUTE_COLUMNS,
+        *ROUTE_EXTRAS,
+        "geometry",
+    ]
+    assert list(plan.stops.columns) == list(STOP_COLUMNS)
+    first = plan.stops[plan.stops["session_id"] == "S1"]
+    assert first["order"].tolist() == [1, 2, 3, 4]
+    assert first["name"].iloc[0] == "Castle Square"
+    assert first["arrive"].iloc[0] == "18:30"
+    assert first["leave"].iloc[0] == "18:50"
+    legs = first["walk_minutes"].tolist()
+    assert first["arrive"].iloc[1] == f"18:{50 + legs[1]:02d}"
+    route = plan.routes.iloc[0]
+    assert route["stop_times"].startswith("18:30 Castle Square; 18:5")
+    assert route["skipped"] == ""
+    assert route["walk_source"] == "estimate"
+    assert plan.stops["value"].iloc[0] == 100
+
+
+def test_short_session_skips_the_least_valuable_stops(rota, hotspots, places):
+    """In 50 minutes with 20 at each stop only two stops fit; the far edge goes."""
+    plan = plan_routes(_timed(rota, "18:30", "19:20"), hotspots, places)
+    route = plan.routes.iloc[0]
+    assert route["n_stops"] == 2
+    assert route["stops"].startswith("Castle Square → ")
+    assert "Edge Place" in route["skipped"]
+    stops = plan.stops[plan.stops["session_id"] == "S1"]
+    assert stops["leave"].iloc[-1] <= "19:20"
+
+
+def test_routes_follow_a_street_network():
+    """With a network the route's line runs along the streets and walk_m grows."""
+    osm = Path(__file__).with_name("data") / "tiny_swansea.osm"
+    network = read_walk_network("tiny_swansea.osm", osm.read_bytes())
+    corner = np.array(network.tree.data)
+    d, c = (
+        corner[np.argmax(corner[:, 0] + corner[:, 1])],
+        corner[np.argmax(corner[:, 0] - corner[:, 1])],
+    )
+    spots = gpd.GeoDataFrame(
+        {"hotspot_id": ["H01"], "name": ["Top"], "label_x": [d[0]], "label_y": [d[1]]},
+        geometry=[shapely.box(*np.minimum(c, d), *np.maximum(c, d)).buffer(10)],
+        crs="EPSG:27700",
+    )
+    named = gpd.GeoDataFrame(
+        {"name": ["Top", "Corner"]}, geometry=[Point(d), Point(c)], crs="EPSG:27700"
+    )
+    one = pd.DataFrame(
+        {"session_id": ["S1"], "hotspot_id": ["H01"], "hotspot_name": ["Top"]}
+    )
+    plan = plan_routes(_timed(one), spots, named, network=network)
+    route = plan.routes.iloc[0]
+    assert route["walk_source"] == "street network"
+    assert route["walk_m"] == pytest.approx(111, abs=2)
+    straight = plan_routes(_timed(one), spots, named)
+    assert straight.routes.iloc[0]["walk_m"] == pytest.approx(111 * 1.3, abs=2)

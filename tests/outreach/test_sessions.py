@@ -11,7 +11,12 @@ from shapely.geometry import box
 
 from geodata.errors import InputDataError
 from outreach.params import RotaParams
-from outreach.sessions import SESSION_COLUMNS, make_sessions, session_bounds
+from outreach.sessions import (
+    SESSION_COLUMNS,
+    SESSION_EXTRAS,
+    make_sessions,
+    session_bounds,
+)
 
 MONDAY = date(2026, 12, 7)
 
@@ -38,7 +43,7 @@ THREE = _hotspots(
 def test_columns_priority_and_order() -> None:
     """Sessions carry the documented columns, priority follows strength."""
     sessions = make_sessions(THREE, RotaParams(start=MONDAY))
-    assert tuple(sessions.columns) == SESSION_COLUMNS
+    assert tuple(sessions.columns) == (*SESSION_COLUMNS, *SESSION_EXTRAS)
     assert len(sessions) == 3 * 2 * 2
     priority = sessions.groupby("hotspot_id")["priority"].first()
     assert priority.to_dict() == {"H01": 100, "H02": 50, "H03": 25}
@@ -117,7 +122,7 @@ def test_empty_hotspots_give_empty_frame() -> None:
     """No hotspots gives an empty table with the columns."""
     sessions = make_sessions(THREE.iloc[0:0], RotaParams(start=MONDAY))
     assert len(sessions) == 0
-    assert tuple(sessions.columns) == SESSION_COLUMNS
+    assert tuple(sessions.columns) == (*SESSION_COLUMNS, *SESSION_EXTRAS)
 
 
 def test_session_bounds_cross_midnight_and_text() -> None:
@@ -163,3 +168,49 @@ def test_params_start_text_and_bad_start() -> None:
     assert RotaParams(start=datetime(2026, 12, 7, 9)).start == MONDAY
     with pytest.raises(InputDataError, match=r"rota start must be a date"):
         RotaParams(start="7/12/2026")  # type: ignore[arg-type]
+
+
+def test_school_holiday_moves_after_school_to_daytime() -> None:
+    """In the Christmas holidays a Wednesday after-school peak becomes daytime."""
+    christmas = RotaParams(start=date(2026, 12, 21), days=7)
+    sessions = make_sessions(THREE, christmas)
+    quadrant = sessions[sessions["hotspot_id"] == "H01"]
+    assert set(quadrant["band"]) == {"daytime"}
+    assert set(quadrant["start"]) == {"12:00"}
+    assert set(quadrant["holiday"]) == {"school holiday"}
+    assert quadrant["session_id"].iloc[0].endswith("-H01-daytime")
+    kept = make_sessions(
+        THREE, RotaParams(start=date(2026, 12, 21), days=7, school_holidays=False)
+    )
+    assert set(kept[kept["hotspot_id"] == "H01"]["band"]) == {"after school"}
+
+
+def test_bank_holiday_is_marked() -> None:
+    """A session on Boxing Day (Saturday 26 Dec 2026) is marked a bank holiday."""
+    sessions = make_sessions(THREE, RotaParams(start=date(2026, 12, 21), days=7))
+    boxing = sessions[sessions["date"] == date(2026, 12, 26)]
+    assert len(boxing) > 0
+    assert set(boxing["holiday"]) == {"bank holiday"}
+
+
+def test_welsh_and_mixed_requests_by_id_or_name() -> None:
+    """Hotspots asking for a Welsh speaker or a mixed pair mark their sessions."""
+    sessions = make_sessions(
+        THREE, RotaParams(start=MONDAY), welsh=["castle square"], mixed=["H03"]
+    )
+    welsh = sessions.groupby("hotspot_id")["welsh"].all().to_dict()
+    mixed = sessions.groupby("hotspot_id")["mixed"].all().to_dict()
+    assert welsh == {"H01": False, "H02": True, "H03": False}
+    assert mixed == {"H01": False, "H02": False, "H03": True}
+
+
+def test_priority_picks_the_unreached_new_hotspot() -> None:
+    """With one slot, a new, unreached hotspot beats a slightly stronger old one."""
+    hotspots = THREE.assign(
+        trend=["new", "historical", "persistent"],
+        reach_level=["none", "regular", "regular"],
+    )
+    sessions = make_sessions(hotspots, RotaParams(start=MONDAY, max_hotspots=1))
+    assert set(sessions["hotspot_id"]) == {"H02"}
+    strongest = make_sessions(THREE, RotaParams(start=MONDAY, max_hotspots=1))
+    assert set(strongest["hotspot_id"]) == {"H01"}

@@ -68,3 +68,41 @@ def test_nothing_to_draw():
     empty = gpd.GeoDataFrame({"hotspot_id": []}, geometry=[], crs="EPSG:27700")
     svg = render_map_svg(hotspots=empty, cells=empty)
     assert "No map" in svg
+
+
+def test_zooms_to_hotspots_with_an_overview_of_a_large_area():
+    """A 20 km study area does not shrink a 1 km hotspot: the map is zoomed to it,
+    with an inset showing the whole area and the view marked.
+    """
+    hotspots, cells = _frames()
+    area = gpd.GeoDataFrame(
+        geometry=[box(255000, 185000, 275000, 205000)], crs="EPSG:27700"
+    )
+    svg = render_map_svg(hotspots=hotspots, cells=cells, area=area)
+    assert '<g class="overview"' in svg
+    assert "Study area (red: this view)" in svg
+    # The 1 km hotspot spans most of the 680 px width, not a twentieth of it.
+    outline = re.search(r'<path d="M([^"]+)Z" fill="none" stroke="#000"', svg)
+    xs = [float(p.split(",")[0]) for p in outline.group(1).split(" ")]
+    assert max(xs) - min(xs) > 400
+
+
+def test_no_overview_when_the_area_fits():
+    """When the study area is inside the view, no inset is drawn."""
+    hotspots, cells = _frames()
+    area = gpd.GeoDataFrame(
+        geometry=[box(265100, 193100, 265900, 193900)], crs="EPSG:27700"
+    )
+    svg = render_map_svg(hotspots=hotspots, cells=cells, area=area)
+    assert '<g class="overview"' not in svg
+
+
+def test_legend_in_welsh():
+    """The legend, description and empty message follow the language."""
+    hotspots, cells = _frames()
+    svg = render_map_svg(hotspots=hotspots, cells=cells, lang="cy")
+    for words in ("Man problemus", "Gwasanaeth (triongl)", "Man cymunedol (sgwâr)"):
+        assert words in svg
+    assert "Hotspot area" not in svg
+    empty = gpd.GeoDataFrame({"hotspot_id": []}, geometry=[], crs="EPSG:27700")
+    assert "Dim map" in render_map_svg(hotspots=empty, cells=empty, lang="cy")

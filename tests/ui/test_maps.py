@@ -1,24 +1,22 @@
-"""Tests for ui.maps: layers, legend, offline tiles and no incident coordinates."""
+"""Tests for ui.maps and its layers: change classes, legend, offline tiles, Welsh
+labels, deprivation and density, and no incident coordinates.
+"""
 
 from __future__ import annotations
 
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
 from geodata.crs import BNG, bng_to_lonlat
 from hotspots.result import HotspotResult
-from ui.maps import (
-    LAYER_AREA,
-    LAYER_CELLS,
-    LAYER_HOTSPOTS,
-    LAYER_SPACES,
-    SERVICES_PREFIX,
-    build_map,
-    cell_classes,
-)
+from i18n import t
+from ui.layers import density_classes
+from ui.legend import legend_html
+from ui.maps import build_map, cell_classes, hotspot_at
 
 # Incidents that produced the result below; their coordinates must never reach the map.
 INCIDENT_XY = np.array([[265_137.0, 192_913.0], [265_311.0, 193_077.0]])
@@ -41,6 +39,7 @@ def _cells() -> gpd.GeoDataFrame:
             "p_value": [0.001, 0.02, 0.03, 0.7],
             "significant": [True, True, True, False],
             "hotspot_id": ["H01", "H01", "", ""],
+            "density": [120.0, np.nan, 4.0, 30.0],
         },
         geometry=boxes,
         crs=BNG,
@@ -48,37 +47,46 @@ def _cells() -> gpd.GeoDataFrame:
 
 
 def _hotspots() -> gpd.GeoDataFrame:
-    """One hotspot over the two hot cells, labelled at a named public place."""
+    """Two hotspots labelled at named public places: one growing, one fading."""
     return gpd.GeoDataFrame(
         {
-            "hotspot_id": ["H01"],
-            "name": ["Castle Square"],
-            "incidents": ["35"],
-            "incidents_shown": [35.0],
-            "cells": [2],
-            "strength": [3.15],
-            "categories": ["violence 30; drugs <5"],
-            "peak_day": ["Sat"],
-            "peak_band": ["evening"],
-            "peak_times": ["Sat evening"],
-            "label_x": [265_700.0],
-            "label_y": [192_650.0],
+            "hotspot_id": ["H01", "H02"],
+            "name": ["Castle Square", "Blaenymaes"],
+            "incidents": ["35", "<5"],
+            "incidents_shown": [35.0, np.nan],
+            "cells": [2, 1],
+            "strength": [3.15, 2.0],
+            "categories": ["violence 30; drugs <5", "drugs <5"],
+            "peak_day": ["Sat", "Fri"],
+            "peak_band": ["evening", "evening"],
+            "peak_times": ["Fri/Sat evening", "Fri evening"],
+            "label_x": [265_700.0, 266_900.0],
+            "label_y": [192_650.0, 194_100.0],
         },
-        geometry=[shapely.box(265_000, 192_750, 265_500, 193_000)],
+        geometry=[
+            shapely.box(265_000, 192_750, 265_500, 193_000),
+            shapely.box(266_750, 194_000, 267_000, 194_250),
+        ],
         crs=BNG,
     )
 
 
 @pytest.fixture
 def result() -> HotspotResult:
-    """A hand-made result with one hotspot and four cells."""
+    """A hand-made result with two hotspots and four cells."""
     return HotspotResult(
         cells=_cells(),
         hotspots=_hotspots(),
         status="ok",
-        message="1 hotspot found.",
+        message="2 hotspots found.",
         choices={"cell_size_m": 250},
     )
+
+
+@pytest.fixture
+def classes() -> pd.Series:
+    """H01 growing, H02 fading."""
+    return pd.Series({"H01": "Growing", "H02": "Fading"})
 
 
 @pytest.fixture
@@ -109,7 +117,24 @@ def spaces() -> gpd.GeoDataFrame:
 def area() -> gpd.GeoDataFrame:
     """A study area box around everything."""
     return gpd.GeoDataFrame(
-        geometry=[shapely.box(264_500, 192_000, 267_000, 194_000)], crs=BNG
+        geometry=[shapely.box(264_500, 192_000, 268_000, 195_000)], crs=BNG
+    )
+
+
+@pytest.fixture
+def boundaries() -> gpd.GeoDataFrame:
+    """Two LSOAs with WIMD deciles 1 (most deprived) and 8."""
+    return gpd.GeoDataFrame(
+        {
+            "code": ["W01000001", "W01000002"],
+            "name": ["Swansea 001A", "Swansea 001B"],
+            "wimd_decile": [1, 8],
+        },
+        geometry=[
+            shapely.box(264_500, 192_000, 266_000, 195_000),
+            shapely.box(266_000, 192_000, 268_000, 195_000),
+        ],
+        crs=BNG,
     )
 
 
@@ -121,22 +146,54 @@ def _layer_names(fmap: folium.Map) -> list[str]:
     ]
 
 
-def test_layers_present(result, services, spaces, area):
-    """Cells, hotspots, one layer per service category, spaces and area are drawn."""
-    fmap = build_map(result, services, spaces, area, tiles=False)
+def _html(fmap: folium.Map) -> str:
+    return fmap.get_root().render()
+
+
+def test_layers_present(result, classes, services, spaces, area, boundaries):
+    """Every theme is a named layer, with a layer control."""
+    fmap = build_map(
+        result, services, spaces, area, False, classes=classes, boundaries=boundaries
+    )
     names = _layer_names(fmap)
-    assert LAYER_CELLS in names
-    assert LAYER_HOTSPOTS in names
-    assert LAYER_SPACES in names
-    assert LAYER_AREA in names
-    assert f"{SERVICES_PREFIX}sexual health" in names
-    assert f"{SERVICES_PREFIX}youth and diversionary" in names
+    for key in (
+        "map.layer.cells",
+        "map.layer.hotspots",
+        "map.layer.spaces",
+        "map.layer.area",
+        "map.layer.wimd",
+        "map.layer.density",
+    ):
+        assert t(key, "en") in names, key
+    assert t("map.layer.services", "en", category="sexual health") in names
     assert any(isinstance(c, folium.LayerControl) for c in fmap._children.values())
+
+
+def test_density_and_deprivation_start_hidden(result, area, boundaries):
+    """The density surface and the deprivation layer are off until switched on."""
+    fmap = build_map(result, None, None, area, False, boundaries=boundaries)
+    hidden = {
+        child.layer_name
+        for child in fmap._children.values()
+        if isinstance(child, folium.map.Layer) and child.control and not child.show
+    }
+    assert t("map.layer.density", "en") in hidden
+    assert t("map.layer.wimd", "en") in hidden
+
+
+def test_hotspots_drawn_by_change_with_arrow_and_pattern(result, classes):
+    """Each area's outline pattern and its label's arrow follow its change class."""
+    html = _html(build_map(result, None, None, None, False, classes=classes))
+    assert "H01 \\u25b2" in html or "H01 ▲" in html  # growing
+    assert "H02 \\u25bc" in html or "H02 ▼" in html  # fading
+    assert '"dash": "10 6"' in html  # fading is dashed
+    assert '"weight": 5' in html  # growing is thick
+    assert '"change": "\\u25b2 Growing"' in html or '"change": "▲ Growing"' in html
 
 
 def test_only_significant_cells_drawn(result):
     """The non-significant cell is not in the cells layer; suppressed n is kept."""
-    html = build_map(result, None, None, None, tiles=False).get_root().render()
+    html = _html(build_map(result, None, None, None, tiles=False))
     assert html.count('"kind": "strong hot cell"') == 1
     assert html.count('"kind": "hot cell"') == 1
     assert html.count('"kind": "cold cell"') == 1
@@ -145,42 +202,64 @@ def test_only_significant_cells_drawn(result):
 
 
 def test_cell_classes_do_not_rely_on_colour(result):
-    """Hot cells are solid and cold cells dashed, each named in words."""
+    """Hot cells are solid and cold cells dashed, each with its own class."""
     classes = cell_classes(result.cells)
-    assert classes["kind"].tolist() == ["strong hot cell", "hot cell", "cold cell"]
+    assert classes["kind"].tolist() == ["strong hot", "hot", "cold"]
     assert classes["dash"].tolist() == ["", "", "4 3"]
 
 
-def test_hotspot_popup_and_label(result):
-    """The hotspot carries its id, name, suppressed counts and peak times."""
-    html = build_map(result, None, None, None, tiles=False).get_root().render()
-    assert '"name": "Castle Square"' in html
-    assert "drugs \\u003c5" in html
-    assert '"peak_times": "Sat evening"' in html
-    assert '"className": "cmet-label-icon"' in html
-    assert "H01: Castle Square" in html
+def test_map_in_welsh(result, classes, services):
+    """Layer names, tooltips and the legend are Welsh when asked for."""
+    fmap = build_map(result, services, None, None, False, classes=classes, lang="cy")
+    names = _layer_names(fmap)
+    assert "Mannau problemus" in names
+    assert "Gwasanaethau: iechyd rhywiol" in names
+    html = _html(fmap)
+    assert 'lang="cy"' in html
+    assert "Allwedd" in html
+    assert "yn tyfu (amlinell drwchus)" in html
+    assert "Hotspot areas" not in names
 
 
-def test_legend_names_symbols_in_words(result, services):
-    """The legend explains hotspots, hot/cold cells and each service category."""
-    html = build_map(result, services, None, None, tiles=False).get_root().render()
-    assert 'class="cmet-legend"' in html
-    for words in ("hotspot area", "Hot cell", "Cold cell (dashed)", "sexual health"):
+def test_legend_names_every_symbol_in_words(services):
+    """The legend explains change classes, cells, services, density and WIMD."""
+    html = legend_html(
+        "en", services=services, density=["1 to 5 incidents per km²"], wimd=True
+    )
+    for words in (
+        "new (dotted outline)",
+        "fading (dashed outline)",
+        "Cold cell (dashed)",
+        "sexual health",
+        "1 to 5 incidents per km²",
+        "deciles 1-2",
+    ):
         assert words in html
+    assert 'aria-hidden="true"' in html  # swatches are decoration; words carry it
+
+
+def test_density_classes_are_quintiles_and_hide_suppressed():
+    """Hidden (NaN) and zero densities get no class; others five quantile classes."""
+    klass, edges = density_classes(pd.Series([np.nan, 0.0, 1, 2, 3, 4, 5, 6, 7, 8]))
+    assert klass[:2].tolist() == [-1, -1]
+    assert klass[2:].min() == 0
+    assert klass[2:].max() == 4
+    assert len(edges) == 6
 
 
 def test_offline_has_no_tiles(result):
     """tiles=False draws no basemap; tiles=True uses OpenStreetMap with credit."""
-    offline = build_map(result, None, None, None, tiles=False).get_root().render()
-    online = build_map(result, None, None, None, tiles=True).get_root().render()
+    offline = _html(build_map(result, None, None, None, tiles=False))
+    online = _html(build_map(result, None, None, None, tiles=True))
     assert "tile.openstreetmap.org" not in offline
     assert "tile.openstreetmap.org" in online
     assert "openstreetmap.org/copyright" in online  # attribution is shown
 
 
-def test_no_incident_coordinates(result, services, spaces, area):
+def test_no_incident_coordinates(result, services, spaces, area, boundaries):
     """Neither projected nor lon/lat coordinates of any incident appear in the HTML."""
-    html = build_map(result, services, spaces, area, tiles=False).get_root().render()
+    fmap = build_map(result, services, spaces, area, False, boundaries=boundaries)
+    html = _html(fmap)
     lon, lat = bng_to_lonlat(INCIDENT_XY[:, 0], INCIDENT_XY[:, 1])
     for x, y, lo, la in zip(
         INCIDENT_XY[:, 0], INCIDENT_XY[:, 1], lon, lat, strict=True
@@ -201,19 +280,34 @@ def test_too_few_result_still_draws_context(services, area):
     )
     fmap = build_map(empty, services, None, area, tiles=False)
     names = _layer_names(fmap)
-    assert LAYER_CELLS not in names
-    assert LAYER_HOTSPOTS not in names
-    assert LAYER_AREA in names
-    assert isinstance(fmap.get_root().render(), str)
+    assert t("map.layer.cells", "en") not in names
+    assert t("map.layer.hotspots", "en") not in names
+    assert t("map.layer.area", "en") in names
+    assert isinstance(_html(fmap), str)
 
 
-def test_map_fits_study_area(result, area):
-    """The view is fitted to the study area's bounds in lon/lat."""
+def test_map_opens_on_the_hotspots(result, area):
+    """The view is fitted to the hotspot areas (plus a margin), not the study area."""
     fmap = build_map(result, None, None, area, tiles=False)
     fits = [c for c in fmap._children.values() if isinstance(c, folium.FitBounds)]
-    lon, lat = bng_to_lonlat(np.array([264_500.0, 267_000.0]), [192_000.0, 194_000.0])
     (south, west), (north, east) = fits[0].bounds
-    assert south == pytest.approx(lat.min(), abs=1e-3)
-    assert west == pytest.approx(lon.min(), abs=1e-3)
-    assert north == pytest.approx(lat.max(), abs=1e-3)
-    assert east == pytest.approx(lon.max(), abs=1e-3)
+    lon, lat = bng_to_lonlat(np.array([264_600.0, 267_400.0]), [192_350.0, 194_650.0])
+    assert west == pytest.approx(lon[0], abs=1e-3)
+    assert east == pytest.approx(lon[1], abs=1e-3)
+    assert south == pytest.approx(lat[0], abs=1e-3)
+    assert north == pytest.approx(lat[1], abs=1e-3)
+
+
+def test_click_on_label_or_area_picks_it(result):
+    """A click on a label or inside an outline names that area; elsewhere none."""
+    lon, lat = bng_to_lonlat(
+        np.array([266_900.0, 265_100.0, 268_000.0]),
+        np.array([194_100.0, 192_800.0, 192_000.0]),
+    )
+    label, inside, nowhere = (
+        {"lng": float(x), "lat": float(y)} for x, y in zip(lon, lat, strict=True)
+    )
+    assert hotspot_at(result.hotspots, label) == "H02"
+    assert hotspot_at(result.hotspots, inside) == "H01"
+    assert hotspot_at(result.hotspots, nowhere) is None
+    assert hotspot_at(result.hotspots, None) is None

@@ -7,111 +7,90 @@ import streamlit as st
 
 from geodata.errors import InputDataError
 from ui import data, state
-
-# Label and plain-words help for each kind of file.
-UPLOADERS: dict[str, tuple[str, str]] = {
-    "incidents": (
-        "Incidents",
-        "police.uk CSV, Excel export or GeoJSON. Needs a date, a category (or "
-        "'Crime type') and a location: latitude/longitude, easting/northing, or a "
-        "postcode. Several files can be added at once.",
-    ),
-    "contacts": (
-        "Outreach contacts",
-        "Date, number of young people met, and a location.",
-    ),
-    "services": (
-        "Services",
-        "Name, category (mental health, substance misuse, homelessness, youth and "
-        "diversionary, sexual health, education, health), opening hours and a "
-        "location.",
-    ),
-    "spaces": ("Community spaces", "Name, category and a location."),
-    "workers": (
-        "Outreach team",
-        "One CSV row per worker: worker, lead (yes/no), max_hours, available "
-        "(e.g. 'Mon-Fri 16:00-22:00'), unavailable (dates). No contact details.",
-    ),
-    "area": (
-        "Study area",
-        "Boundary polygons as GeoJSON or GeoPackage, e.g. the council's LSOAs.",
-    ),
-}
+from ui.lang import show_error, tr
 
 
 def report_table(report: dict) -> pd.DataFrame:
     """Return one row per file: rows read, kept and dropped (total and by reason)."""
+    headers = [
+        tr(f"data.col.{k}") for k in ("file", "kind", "read", "kept", "dropped", "why")
+    ]
     rows = [
-        {
-            "File": f["file"],
-            "Kind": f["kind"],
-            "Rows read": int(f["rows_read"]),
-            "Rows kept": int(f["rows_kept"]),
-            "Rows dropped": int(sum(f["dropped"].values())),
-            "Why dropped": "; ".join(f"{k}: {n}" for k, n in f["dropped"].items()),
-        }
+        dict(
+            zip(
+                headers,
+                (
+                    f["file"],
+                    tr(f"data.kind.{f['kind']}")
+                    if f["kind"] in state.KINDS
+                    else f["kind"],
+                    int(f["rows_read"]),
+                    int(f["rows_kept"]),
+                    int(sum(f["dropped"].values())),
+                    "; ".join(f"{k}: {n}" for k, n in f["dropped"].items()),
+                ),
+                strict=True,
+            )
+        )
         for f in report.get("files", [])
     ]
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "File",
-            "Kind",
-            "Rows read",
-            "Rows kept",
-            "Rows dropped",
-            "Why dropped",
-        ],
-    )
+    return pd.DataFrame(rows, columns=headers)
 
 
 def _uploaders() -> None:
     left, right = st.columns(2)
-    for i, (kind, (label, help_text)) in enumerate(UPLOADERS.items()):
+    for i, kind in enumerate(state.KINDS):
         (left if i % 2 == 0 else right).file_uploader(
-            label,
+            tr(f"data.kind.{kind}"),
             accept_multiple_files=kind not in state.SINGLE_FILE_KINDS,
             key=state.uploader_key(kind),
-            help=help_text,
+            help=tr(f"data.help.{kind}"),
             on_change=data.remember_upload,
             args=(kind,),
         )
 
 
 def _in_use(sources: data.Sources) -> None:
+    if sources.demo:
+        st.markdown(tr("data.demo_in_use"))
+        return
     uploads: dict = st.session_state.get(state.UPLOADS, {})
     lines = [
-        f"- {UPLOADERS[kind][0]}: {', '.join(name for name, _ in files)}"
+        f"- {tr(f'data.kind.{kind}')}: {', '.join(name for name, _ in files)}"
         for kind, files in uploads.items()
         if files
     ]
-    if sources.demo:
-        st.markdown("Using the built-in synthetic demo files.")
-        return
-    st.markdown("**Files in use**\n" + "\n".join(lines))
+    st.markdown(f"**{tr('data.in_use')}**\n" + "\n".join(lines))
     st.button(
-        "Use the demo data",
+        tr("data.use_demo"),
         key=state.USE_DEMO,
         on_click=data.clear_uploads,
-        help="Forget the uploaded files and go back to the synthetic demo set.",
+        help=tr("data.use_demo_help"),
     )
+
+
+def _team(sources: data.Sources) -> None:
+    if sources.workers is None:
+        st.caption(tr("data.no_team"))
+        return
+    try:
+        size = data.team_size(sources.workers)
+    except InputDataError as exc:
+        show_error(exc)
+        return
+    st.caption(tr("data.team", name=sources.workers[0], n=size))
 
 
 def render() -> None:
     """Draw the data page."""
-    st.title("Data")
-    st.markdown(
-        "Add your files below. Rows that cannot be used are counted, never lost "
-        "silently: the report says how many rows each file had and why any were "
-        "left out. Files with personal details (names, addresses, dates of birth) "
-        "are refused."
-    )
+    st.title(tr("data.title"), anchor=False)
+    st.markdown(tr("data.intro"))
     _uploaders()
     sources = data.current_sources()
     _in_use(sources)
     inputs = data.inputs_or_stop(sources)
 
-    st.subheader("Validation report")
+    st.subheader(tr("data.report"), anchor=False)
     st.dataframe(report_table(inputs.report), hide_index=True, width="stretch")
     notes = [
         f"{f['file']}: {note}"
@@ -121,24 +100,11 @@ def render() -> None:
     if notes:
         st.markdown("\n".join(f"- {note}" for note in notes))
     area = inputs.report.get("study_area")
-    st.caption(
-        f"Study area: {area}."
-        if area
-        else "No study area file: the data's own extent is used."
-    )
+    st.caption(tr("data.area", name=area) if area else tr("data.no_area"))
+    boundaries = inputs.report.get("boundaries")
+    if boundaries:
+        st.caption(tr("data.boundaries", name=boundaries))
     _team(sources)
-
-
-def _team(sources: data.Sources) -> None:
-    if sources.workers is None:
-        st.caption("No team file yet: the rota needs one.")
-        return
-    try:
-        size = data.team_size(sources.workers)
-    except InputDataError as exc:
-        st.error(str(exc))
-        return
-    st.caption(f"Team file {sources.workers[0]}: {size} workers.")
 
 
 render()
