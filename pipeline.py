@@ -358,6 +358,9 @@ def plan_outputs(inputs: Inputs, plan: Plan, *, meeting_date: date) -> dict[str,
                 status_message=plan.hotspots.message,
                 changes=plan.hotspots.changes,
                 gap_lines=plan.gaps.sentences,
+                area_gaps=plan.gaps.areas,
+                coverage=plan.gaps.coverage,
+                whatif=plan.gaps.whatif,
             ).encode(),
         }
     )
