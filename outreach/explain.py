@@ -193,17 +193,24 @@ def summary_line(
     *,
     sessions: int,
     status: str,
-    gap: float,
+    soft_bound: float,
     seconds: float,
     lang: str = "en",
 ) -> str:
-    """Return how good the rota is: staffed sessions, objective, bound and gap."""
+    """Return how good the rota is, in its two parts: cover, then the soft goals.
+
+    Cover (priority points left uncovered) is solved first and its proven least
+    is given; the soft goals' penalty comes with its proven bound and the gap.
+    """
+    soft_gap = (outcome.soft - soft_bound) / max(outcome.soft, 1)
     values = {
         "staffed": len(outcome.chosen),
         "sessions": sessions,
-        "objective": f"{outcome.objective:g}",
-        "bound": f"{outcome.bound:g}",
-        "gap": f"{100 * gap:.1f}",
+        "uncovered": outcome.uncovered,
+        "least": f"{outcome.cover_bound:.0f}",
+        "soft": outcome.soft,
+        "bound": f"{soft_bound:.0f}",
+        "gap": f"{100 * soft_gap:.0f}",
         "seconds": f"{seconds:.1f}",
     }
     key = "rota.summary.optimal" if status == "optimal" else "rota.summary.feasible"

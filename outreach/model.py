@@ -65,7 +65,7 @@ class Setup:
 
 
 class RotaModel:
-    """Build and solve the pair model for one set of sessions."""
+    """The pair model for one set of sessions: variables, hard rules, soft goals."""
 
     def __init__(self, plan: SessionFacts, weights: RotaWeights, setup: Setup) -> None:
         self.plan, self.weights, self.setup = plan, weights, setup

@@ -201,7 +201,7 @@ def solve_rota(
             outcome,
             sessions=len(teams),
             status=status,
-            gap=gap,
+            soft_bound=min(soft_bound, float(outcome.soft)),
             seconds=seconds,
             lang=lang,
         ),
