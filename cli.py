@@ -138,7 +138,7 @@ def _add_gap_arguments(parser: argparse.ArgumentParser, *, services: bool) -> No
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser (sub-commands demo, hotspots, gaps, plan, purge)."""
+    """Return the argument parser (demo, hotspots, gaps, plan, replan, purge)."""
     parser = argparse.ArgumentParser(
         prog="cli.py", description="Hotspot and outreach planner for the CMET panel."
     )
@@ -164,12 +164,44 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--start", required=True, type=_iso_date, metavar="YYYY-MM-DD")
     plan.add_argument("--days", type=int, default=14)
     plan.add_argument(
+        "--network",
+        metavar="FILE",
+        help="OpenStreetMap extract (.osm) or GraphML for walking along streets",
+    )
+    plan.add_argument(
+        "--debriefs",
+        metavar="FILE",
+        help="session debriefs; the last eight weeks' visits feed the priorities",
+    )
+    plan.add_argument(
+        "--try-harder",
+        action="store_true",
+        help="give the rota solver longer and more workers",
+    )
+    plan.add_argument("--lang", choices=("en", "cy"), default="en")
+    plan.add_argument(
         "--time-limit",
         type=float,
         default=10.0,
         metavar="S",
         help="rota solver time limit in seconds (default 10)",
     )
+
+    replan = sub.add_parser(
+        "replan", help="re-plan a published rota after the team changed"
+    )
+    replan.add_argument("--rota", required=True, metavar="FILE", help="rota.csv")
+    replan.add_argument("--workers", required=True, metavar="FILE")
+    replan.add_argument("--start", required=True, type=_iso_date)
+    replan.add_argument("--days", type=int, default=14)
+    replan.add_argument(
+        "--today",
+        required=True,
+        type=_iso_date,
+        help="sessions before this day stay as they were",
+    )
+    replan.add_argument("--lang", choices=("en", "cy"), default="en")
+    replan.add_argument("--out", required=True, metavar="DIR")
 
     purge = sub.add_parser("purge", help="delete stored records older than N days")
     purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
@@ -194,6 +226,44 @@ def _purge(days: int) -> None:
         print(f"{kind}: {count} deleted")
 
 
+def _replan(args: argparse.Namespace) -> None:
+    from datetime import datetime, time
+
+    from geodata.tables import read_table
+    from geodata.workers import read_workers
+    from outreach.exports import csv_bytes
+    from outreach.ics import rota_to_ics
+    from outreach.params import RotaParams
+    from outreach.replan import replan_rota
+
+    name, data = _read_source(args.rota)
+    previous = read_table(name, data)
+    params = RotaParams(start=args.start, days=args.days)
+    result = replan_rota(
+        previous,
+        read_workers(*_read_source(args.workers)),
+        params,
+        today=args.today,
+        lang=args.lang,
+    )
+    for line in (*result.changes, *result.explanations):
+        print(line, file=sys.stderr)
+    stamp = datetime.combine(args.today, time(9, 0))
+    _write(
+        Path(args.out),
+        {
+            "rota.csv": csv_bytes(result.rota),
+            "rota.ics": rota_to_ics(
+                result.rota,
+                rota_id=f"cmet-{args.start.isoformat()}",
+                stamp=stamp,
+                previous=previous,
+                lang=args.lang,
+            ),
+        },
+    )
+
+
 def _run(args: argparse.Namespace) -> None:
     if args.command == "demo":
         for path in write_demo(Path(args.out), seed=args.seed):
@@ -201,6 +271,9 @@ def _run(args: argparse.Namespace) -> None:
         return
     if args.command == "purge":
         _purge(args.older_than)
+        return
+    if args.command == "replan":
+        _replan(args)
         return
     # Imported here so `demo` and `purge` stay quick and light.
     import pipeline
@@ -240,9 +313,20 @@ def _run(args: argparse.Namespace) -> None:
         _write(out, {"report.json": files["report.json"], **pipeline.gap_outputs(gaps)})
         return
     rota_params = RotaParams(
-        start=args.start, days=args.days, time_limit_s=args.time_limit
+        start=args.start,
+        days=args.days,
+        time_limit_s=args.time_limit,
+        try_harder=args.try_harder,
     )
-    plan = pipeline.make_plan(inputs, result, _read_source(args.workers), rota_params)
+    plan = pipeline.make_plan(
+        inputs,
+        result,
+        _read_source(args.workers),
+        rota_params,
+        network=_optional(args.network),
+        debriefs=_optional(args.debriefs),
+        lang=args.lang,
+    )
     for line in plan.rota.explanations:
         print(line, file=sys.stderr)
     _write(out, pipeline.plan_outputs(inputs, plan, meeting_date=args.start))

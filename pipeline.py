@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import geopandas as gpd
 import pandas as pd
@@ -26,15 +26,19 @@ from geodata.workers import read_workers
 from hotspots import HotspotParams, HotspotResult, analyse
 from outreach.access import area_gaps
 from outreach.coverage import coverage_table
+from outreach.dosage import dosage_table
 from outreach.exports import csv_bytes, geojson_bytes
 from outreach.gaps import find_gaps, gap_sentences
 from outreach.ics import rota_to_ics
+from outreach.network import read_walk_network
 from outreach.pack import render_pack
 from outreach.params import RotaParams
 from outreach.rota import RotaResult, plan_rota
-from outreach.routes import build_routes
+from outreach.routes import RoutePlan, plan_routes
 from outreach.sessions import make_sessions
+from outreach.sheets import session_sheets_html
 from outreach.whatif import best_new_site
+from store.debriefs import read_debriefs
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +62,11 @@ PLAN_OUTPUTS = (
     "rota.csv",
     "rota.ics",
     "routes.geojson",
+    "session_sheets.html",
     "panel_pack.html",
 )
+# Debriefs from this many weeks before the rota starts count towards priorities.
+DOSAGE_WEEKS = 8
 # The what-if asks where one new evening youth provision would help most.
 WHATIF_CATEGORY = "youth and diversionary"
 WHATIF_BAND = "evening"
@@ -103,6 +110,9 @@ class Plan:
     rota: RotaResult
     routes: gpd.GeoDataFrame
     rota_params: RotaParams
+    route_plan: RoutePlan | None = None
+    dosage: pd.DataFrame | None = None
+    lang: str = "en"
 
 
 def load_inputs(
@@ -232,25 +242,46 @@ def make_plan(
     result: HotspotResult,
     workers: Source,
     rota_params: RotaParams,
+    *,
+    network: Source | None = None,
+    debriefs: Source | None = None,
+    lang: str = "en",
 ) -> Plan:
-    """Plan outreach from hotspots: gaps, sessions, a rota and walking routes."""
+    """Plan outreach from hotspots: gaps, sessions, a rota and walking routes.
+
+    ``network`` is an OpenStreetMap extract or GraphML for walking times along
+    streets; ``debriefs`` feed the last eight weeks' visits into priorities.
+    """
     team = read_workers(*workers)
-    sessions = make_sessions(result.hotspots, rota_params)
-    rota = plan_rota(sessions, team, rota_params)
     gaps = find_service_gaps(
         inputs,
         result,
         speed_m_per_min=rota_params.walk_speed_m_per_min,
         circuity=rota_params.circuity,
     )
+    dosage = None
+    if debriefs is not None:
+        dosage = dosage_table(
+            read_debriefs(*debriefs),
+            result.hotspots,
+            threshold=int(result.choices.get("disclosure_threshold", 5)),
+            start=rota_params.start - timedelta(weeks=DOSAGE_WEEKS),
+            end=rota_params.start - timedelta(days=1),
+        )
+    sessions = make_sessions(
+        result.hotspots, rota_params, gaps=gaps.hotspots, dosage=dosage
+    )
+    rota = plan_rota(sessions, team, rota_params, lang=lang)
     stops = pd.concat(
         [named_places(inputs), inputs.services[["name", "geometry"]]],
         ignore_index=True,
     )
-    routes = build_routes(
+    routes = plan_routes(
         rota.rota,
         result.hotspots,
         gpd.GeoDataFrame(stops, geometry="geometry", crs=inputs.services.crs),
+        network=read_walk_network(*network) if network is not None else None,
+        dwell_minutes=rota_params.dwell_minutes,
         circuity=rota_params.circuity,
         speed_m_per_min=rota_params.walk_speed_m_per_min,
     )
@@ -259,8 +290,11 @@ def make_plan(
         gaps=gaps,
         sessions=sessions,
         rota=rota,
-        routes=routes,
+        routes=routes.routes,
         rota_params=rota_params,
+        route_plan=routes,
+        dosage=dosage,
+        lang=lang,
     )
 
 
@@ -328,6 +362,8 @@ def plan_outputs(inputs: Inputs, plan: Plan, *, meeting_date: date) -> dict[str,
         "rota_seconds": round(rota.wall_time_s, 2),
         "uncovered": list(rota.explanations),
         "service_gaps": list(plan.gaps.sentences),
+        "rota_summary": rota.summary,
+        "broken_preferences": list(rota.broken),
     }
     files = hotspot_outputs(inputs, plan.hotspots, {"rota": params_used})
     files.update(gap_outputs(plan.gaps))
@@ -337,9 +373,21 @@ def plan_outputs(inputs: Inputs, plan: Plan, *, meeting_date: date) -> dict[str,
         {
             "rota.csv": csv_bytes(rota.rota),
             "rota.ics": rota_to_ics(
-                rota.rota, rota_id=rota_id, stamp=stamp, routes=plan.routes
+                rota.rota,
+                rota_id=rota_id,
+                stamp=stamp,
+                routes=plan.routes,
+                lang=plan.lang,
             ),
             "routes.geojson": geojson_bytes(plan.routes),
+            "session_sheets.html": session_sheets_html(
+                rota.rota,
+                plan.route_plan,
+                plan.hotspots.hotspots,
+                services=inputs.services,
+                cells=plan.hotspots.cells,
+                lang=plan.lang,
+            ).encode(),
             "panel_pack.html": render_pack(
                 title="CMET panel pack",
                 meeting_date=meeting_date,
@@ -361,6 +409,7 @@ def plan_outputs(inputs: Inputs, plan: Plan, *, meeting_date: date) -> dict[str,
                 area_gaps=plan.gaps.areas,
                 coverage=plan.gaps.coverage,
                 whatif=plan.gaps.whatif,
+                lang=plan.lang,
             ).encode(),
         }
     )

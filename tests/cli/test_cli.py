@@ -190,3 +190,51 @@ def test_part_of_a_file_names_a_sheet(tmp_path, capsys):
     assert code == 0, capsys.readouterr().err
     report = json.loads((tmp_path / "o" / "report.json").read_text())
     assert report["files"][0]["rows_kept"] == 62
+
+
+def test_replan_changes_only_what_must_change(plan_dir, demo_dir, tmp_path, capsys):
+    """A worker off sick from the 16th: past sessions stay, few sessions change."""
+    with open(demo_dir / "workers.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    with open(plan_dir / "rota.csv", encoding="utf-8-sig") as f:
+        rota = list(csv.DictReader(f))
+    sick = next(
+        r["workers"].split(";")[0]
+        for r in rota
+        if r["date"] >= "2026-12-16" and r["workers"]
+    )
+    for row in rows:
+        if row["worker"] == sick:
+            row["unavailable"] = (
+                "2026-12-16;2026-12-17;2026-12-18;2026-12-19;2026-12-20"
+            )
+    workers = tmp_path / "workers.csv"
+    with open(workers, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    out = tmp_path / "replan"
+    code = main(
+        [
+            "replan",
+            "--rota", str(plan_dir / "rota.csv"),
+            "--workers", str(workers),
+            "--start", "2026-12-07",
+            "--today", "2026-12-16",
+            "--out", str(out),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    with open(out / "rota.csv", encoding="utf-8-sig") as f:
+        after = {r["session_id"]: r["workers"] for r in csv.DictReader(f)}
+    before = {r["session_id"]: r["workers"] for r in rota}
+    changed = [s for s in before if before[s] != after.get(s)]
+    assert all(s[1:11] >= "2026-12-16" for s in changed)
+    assert not any(
+        sick in after[s].split(";") for s in after if s[1:11] >= "2026-12-16"
+    )
+    sick_sessions = [
+        s for s in before if sick in before[s].split(";") and s[1:11] >= "2026-12-16"
+    ]
+    assert len(changed) <= len(sick_sessions) + 2
+    assert "→" in capsys.readouterr().err
