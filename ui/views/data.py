@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geodata.errors import InputDataError
-from ui import data, state
+from ui import data, online, state
 from ui.lang import show_error, tr
 
 
@@ -105,6 +105,7 @@ def render() -> None:
     if boundaries:
         st.caption(tr("data.boundaries", name=boundaries))
     _team(sources)
+    online.render(inputs.area)
 
 
 render()
