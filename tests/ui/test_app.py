@@ -221,7 +221,7 @@ def test_gaps_page_in_welsh_words_the_sentences(fresh):
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
 def test_rota_solve_saves_a_version_and_offers_downloads(fresh, database, lang):
-    """Plan rota shows the rota, saves it (audited) and offers four downloads."""
+    """Plan rota shows the rota, saves it (audited) and offers five downloads."""
     app = _run(fresh, lang)
     app.switch_page("ui/views/rota.py").run()
     assert not app.dataframe
@@ -240,12 +240,14 @@ def test_rota_solve_saves_a_version_and_offers_downloads(fresh, database, lang):
                 "Rota (CSV)",
                 "Calendar (iCalendar)",
                 "Walking routes (GeoJSON)",
+                "Session sheets (printable, phone-friendly)",
                 "Panel pack (HTML)",
             ],
             "cy": [
                 "Rota (CSV)",
                 "Calendr (iCalendar)",
                 "Llwybrau cerdded (GeoJSON)",
+                "Taflenni sesiwn (i'w hargraffu, addas i ffôn)",
                 "Pecyn y panel (HTML)",
             ],
         }[lang]

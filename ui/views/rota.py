@@ -21,6 +21,7 @@ DOWNLOADS = (
     ("rota.csv", "download.rota.csv", "text/csv"),
     ("rota.ics", "download.rota.ics", "text/calendar"),
     ("routes.geojson", "download.routes.geojson", "application/geo+json"),
+    ("session_sheets.html", "download.session_sheets", "text/html"),
 )
 
 
@@ -76,10 +77,18 @@ def _request_form(request: data.Request, panel_date: date) -> None:
         format="DD/MM/YYYY",
         help=tr("rotapage.meeting_help"),
     )
+    harder = middle.checkbox(
+        tr("rotapage.try_harder"),
+        key="rota_try_harder",
+        help=tr("rotapage.try_harder_help"),
+    )
     if st.button(tr("rotapage.plan"), key=state.ROTA_PLAN, type="primary"):
         try:
             rota_params = RotaParams(
-                start=start, days=int(days), time_limit_s=float(time_limit)
+                start=start,
+                days=int(days),
+                time_limit_s=float(time_limit),
+                try_harder=harder,
             )
         except InputDataError as exc:
             show_error(exc)
