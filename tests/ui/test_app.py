@@ -339,3 +339,28 @@ def test_period_setting_moves_the_comparison(fresh):
     assert any(
         "Monday 2 November 2026, one period earlier" in c for c in _texts(app.caption)
     )
+
+
+def test_someone_off_sick_replans_only_what_must_change(fresh):
+    """Scenario 4: a worker off for three days; re-planning lists the few changes."""
+    app = _run(fresh)
+    app.switch_page("ui/views/rota.py").run()
+    app.number_input(key=state.ROTA_TIME_LIMIT).set_value(3)
+    app.button(key=state.ROTA_PLAN).click().run()
+    rota = app.dataframe[0].value
+    worker_column = next(c for c in rota.columns if c.lower().startswith("worker"))
+    busy = (
+        rota[worker_column].astype(str).str.split(r"[;,&]| and ").explode().str.strip()
+    )
+    name = busy[busy != ""].value_counts().index[0]
+    app.selectbox(key="replan_who").set_value(name)
+    app.date_input(key="replan_from").set_value(date(2026, 12, 14))
+    app.date_input(key="replan_to").set_value(date(2026, 12, 16))
+    app.button(key="replan_go").click().run()
+    assert not app.exception
+    assert not app.error
+    changes = [m.value for m in app.markdown if "→" in m.value]
+    assert changes, "re-planning listed no changes"
+    lines = changes[-1].splitlines()
+    assert 1 <= len(lines) <= 6
+    assert all(name in line for line in lines)

@@ -12,7 +12,7 @@ from geodata.errors import InputDataError
 from i18n.terms import long_date, term
 from outreach.params import RotaParams
 from store import save_rota
-from ui import data, memory, state
+from ui import data, memory, replan, state
 from ui.exports import build_pack, calendar_file, download
 from ui.lang import current, show_error, tr
 
@@ -174,6 +174,7 @@ def render() -> None:
     for column, (name, label, mime) in zip(columns, DOWNLOADS, strict=False):
         with column:
             download(tr(label), name, mime, lambda n=name: _file(n), f"download_{name}")
+    replan.render(rota.rota, request.sources.workers, rota_params, meeting)
     inputs = data.inputs(request.sources, request.choice)
     since = data.since_previous(request, panel_date)
     gaps = plan.gaps
