@@ -28,7 +28,7 @@ from outreach.access import area_gaps
 from outreach.coverage import coverage_table
 from outreach.dosage import dosage_table
 from outreach.exports import csv_bytes, geojson_bytes
-from outreach.gaps import find_gaps, gap_sentences
+from outreach.gaps import find_gaps
 from outreach.ics import rota_to_ics
 from outreach.network import read_walk_network
 from outreach.pack import render_pack
@@ -38,6 +38,7 @@ from outreach.routes import RoutePlan, plan_routes
 from outreach.sessions import make_sessions
 from outreach.sheets import session_sheets_html
 from outreach.whatif import best_new_site
+from outreach.wording import gap_sentences
 from store.debriefs import read_debriefs
 
 log = logging.getLogger(__name__)
@@ -194,6 +195,7 @@ def find_service_gaps(
     *,
     speed_m_per_min: float = 80.0,
     circuity: float = 1.3,
+    lang: str = "en",
 ) -> Gaps:
     """Nearest services per hotspot, area gaps, coverage and the best new site."""
     threshold = int(result.choices.get("disclosure_threshold", 5))
@@ -227,7 +229,7 @@ def find_service_gaps(
         threshold=threshold,
         **walk,
     )
-    sentences = gap_sentences(hotspot_gaps, areas, coverage, whatif)
+    sentences = gap_sentences(lang, hotspot_gaps, areas, coverage, whatif)
     return Gaps(
         hotspots=hotspot_gaps,
         areas=areas,
@@ -258,6 +260,7 @@ def make_plan(
         result,
         speed_m_per_min=rota_params.walk_speed_m_per_min,
         circuity=rota_params.circuity,
+        lang=lang,
     )
     dosage = None
     if debriefs is not None:

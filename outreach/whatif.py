@@ -24,7 +24,6 @@ from ortools.sat.python import cp_model
 from geodata.disclosure import DEFAULT_THRESHOLD, suppress_counts
 from hotspots.profiles import BANDS
 from outreach.coverage import (
-    as_adjective,
     incident_periods,
     nearest_minutes,
     open_allowed,
@@ -316,19 +315,3 @@ def best_new_sites(
         solver.wall_time,
     )
     return frame, summary
-
-
-def whatif_sentence(table: gpd.GeoDataFrame) -> str | None:
-    """Describe the best candidate of :func:`best_new_site` in one sentence."""
-    if table.empty or pd.isna(table["added_share_value"].iloc[0]):
-        return None
-    best = table.iloc[0]
-    band = (
-        "" if best["band"].startswith("any time") else f"{as_adjective(best['band'])} "
-    )
-    return (
-        f"One new {best['category']} service at {best['site']} would bring a "
-        f"further {best['added_share']} of {band}incidents within "
-        f"{best['minutes']:g} minutes' walk (est.): from {best['covered_before']} "
-        f"to {best['covered_after']}."
-    )

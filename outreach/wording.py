@@ -1,10 +1,9 @@
 """Service-gap sentences in the panel's language (English or Welsh).
 
-The same sentences as :func:`outreach.gaps.gap_sentences` and
-:func:`outreach.gaps.gap_summary`, built from the same already-suppressed
-tables but worded through the string catalogues (keys ``gaps.sentence.*``), so
-the panel pack and the app can say them in Welsh. A test keeps the English
-output identical to those functions.
+The one place gap, coverage and what-if findings become sentences, for the
+CLI's report, the panel pack and the app alike: built only from the
+already-suppressed tables and worded through the string catalogues (keys
+``gaps.sentence.*``).
 """
 
 from __future__ import annotations
@@ -183,10 +182,7 @@ def gap_sentences(
 def long_walks(
     gaps: pd.DataFrame, lang: str, *, over_minutes: int = GAP_MINUTES
 ) -> list[str]:
-    """Return one sentence per long walk, then one per kind with no service listed.
-
-    As :func:`outreach.gaps.gap_summary`, in ``lang``.
-    """
+    """Return one sentence per long walk, then one per kind with no service listed."""
     minutes = gaps["walk_minutes"]
     far = gaps[minutes.notna() & (minutes > over_minutes)]
     lines = [

@@ -12,11 +12,11 @@ from outreach.coverage import (
     ALL_TIMES,
     ANY_TIME,
     PERIODS,
-    coverage_sentences,
     coverage_table,
     incident_periods,
     share_text,
 )
+from outreach.wording import gap_sentences
 
 EASY_WALK = {"speed_m_per_min": 100.0, "circuity": 1.0}
 WEDNESDAY_EVENING = pd.Timestamp("2024-01-10 19:00")
@@ -146,7 +146,11 @@ def test_small_group_in_table_is_withheld():
 def test_sentences_name_the_worst_period(layout):
     """Sentences give the hours-ignored share and the worst open-services period."""
     table = coverage_table(layout, _service("Mo-Fr 18:00-21:00"), **EASY_WALK)
-    lines = coverage_sentences(table[table["category"] == "youth and diversionary"])
+    lines = gap_sentences(
+        "en",
+        coverage=table[table["category"] == "youth and diversionary"],
+        focus=["youth and diversionary"],
+    )
     assert lines == [
         "33% of incidents are more than 15 minutes' walk (est.) from any youth and "
         "diversionary provision, whatever its hours.",

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from shapely import Point, box
 
-from outreach.gaps import SERVICE_CATEGORIES, find_gaps, gap_sentences, gap_summary
+from outreach.gaps import SERVICE_CATEGORIES, find_gaps
 from outreach.hours import is_open, representative_time
+from outreach.wording import gap_sentences, long_walks
 
 
 @pytest.fixture
@@ -119,9 +120,9 @@ def test_services_in_wgs84_are_reprojected(hotspots, services):
     pd.testing.assert_series_equal(direct["straight_m"], via_wgs84["straight_m"])
 
 
-def test_gap_summary_sentences(hotspots, services):
+def test_long_walk_sentences(hotspots, services):
     """Walks over 15 minutes and missing categories become plain sentences."""
-    lines = gap_summary(find_gaps(hotspots, services))
+    lines = long_walks(find_gaps(hotspots, services), "en")
     assert (
         "Parc Tawe: nearest youth and diversionary provision is 48 minutes' walk (est.)"
         in lines
@@ -200,14 +201,14 @@ def test_gap_sentences_name_hotspots_without_open_provision(hotspots, timed_serv
     far_only = timed_services[timed_services["name"] == "Late Club"].copy()
     far_only.geometry = [Point(275000, 193250)]
     lines = gap_sentences(
-        find_gaps(hotspots, far_only), focus=["youth and diversionary"]
+        "en", find_gaps(hotspots, far_only), focus=["youth and diversionary"]
     )
     assert lines == [
         "At their peak times, 1 of 1 hotspot areas have no youth and diversionary "
         "provision open within 15 minutes' walk (est.): Castle Square."
     ]
     near = gap_sentences(
-        find_gaps(hotspots, timed_services), focus=["youth and diversionary"]
+        "en", find_gaps(hotspots, timed_services), focus=["youth and diversionary"]
     )
     assert near == []
 
@@ -241,7 +242,7 @@ def test_gap_sentences_join_areas_coverage_and_whatif(hotspots, timed_services):
         }
     )
     lines = gap_sentences(
-        None, areas, coverage, whatif, focus=["youth and diversionary"], top=2
+        "en", None, areas, coverage, whatif, focus=["youth and diversionary"], top=2
     )
     assert lines == [
         "Areas with the biggest gap between need and provision (many incidents, "

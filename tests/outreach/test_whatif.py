@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from shapely import Point
 
-from outreach.whatif import SITE_COLUMNS, best_new_site, best_new_sites, whatif_sentence
+from outreach.whatif import SITE_COLUMNS, best_new_site, best_new_sites
+from outreach.wording import gap_sentences
 
 # 100 m/min with no circuity: 10 minutes' walk is 1,000 m.
 EASY_WALK = {"speed_m_per_min": 100.0, "circuity": 1.0}
@@ -136,8 +137,8 @@ def test_sentence_for_the_best_site(clusters):
     """The pack sentence names the best site and the shares before and after."""
     incidents, services, candidates = clusters
     got = best_new_site(incidents, services, candidates, YOUTH, **EASY_WALK)
-    assert whatif_sentence(got) == (
+    assert gap_sentences("en", whatif=got, focus=[YOUTH]) == [
         "One new youth and diversionary service at East hall would bring a further "
         "49% of incidents within 10 minutes' walk (est.): from 24% to 73%."
-    )
-    assert whatif_sentence(got.iloc[2:]) is None
+    ]
+    assert gap_sentences("en", whatif=got.iloc[2:], focus=[YOUTH]) == []
