@@ -258,9 +258,9 @@ def _parse_slow(raw: pd.Series, name: str, column: str, day_first: bool) -> Pars
     )
 
 
-def apply_clock(parsed: Parsed, clock: pd.Series) -> Parsed:
-    """Add times from a separate time column (``21:30``, ``9:30 pm``, ``2130``)."""
-    text = clock.astype(str).str.strip().str.lower()
+def _clock_seconds(text: pd.Series) -> np.ndarray:
+    """Return seconds after midnight for clock strings (NaN where not a time)."""
+    text = text.astype(str).str.strip().str.lower()
     parts = text.str.extract(_CLOCK)
     compact = text.str.fullmatch(r"\d{4}") & parts["hour"].isna()
     parts.loc[compact, "hour"] = text[compact].str[:2]
@@ -271,14 +271,31 @@ def apply_clock(parsed: Parsed, clock: pd.Series) -> Parsed:
     hour = hour.where(~pm, hour + 12).where(~am12, 0)
     minute = pd.to_numeric(parts["minute"], errors="coerce")
     second = pd.to_numeric(parts["second"], errors="coerce").fillna(0)
-    given = (
-        hour.between(0, 23)
-        & minute.between(0, 59)
-        & parsed.has_day
-        & parsed.when.notna()
+    valid = hour.between(0, 23) & minute.between(0, 59)
+    seconds = hour * 3600 + minute * 60 + second
+    return seconds.where(valid).to_numpy(dtype="float64", na_value=np.nan)
+
+
+def apply_clock(parsed: Parsed, clock: pd.Series) -> Parsed:
+    """Add times from a separate time column (``21:30``, ``9:30 pm``, ``2130``).
+
+    Each distinct value is parsed once (a day has at most 86,400 clock readings),
+    so a million rows cost one pass to factorise them.
+    """
+    codes, uniques = pd.factorize(clock, use_na_sentinel=True)
+    seconds = np.append(
+        _clock_seconds(pd.Series(np.asarray(uniques, dtype=object))), np.nan
     )
-    offset = pd.to_timedelta(hour * 3600 + minute * 60 + second, unit="s")
-    when = parsed.when.where(~given, parsed.when.dt.normalize() + offset)
+    per_row = seconds[np.where(codes < 0, len(seconds) - 1, codes)]
+    given = (
+        ~np.isnan(per_row)
+        & parsed.has_day.to_numpy(dtype=bool)
+        & parsed.when.notna().to_numpy()
+    )
+    given = pd.Series(given, index=parsed.when.index)
+    offset = pd.to_timedelta(np.nan_to_num(per_row), unit="s")
+    shifted = parsed.when.dt.normalize() + pd.Series(offset, index=parsed.when.index)
+    when = parsed.when.where(~given, shifted)
     return Parsed(
         when=when,
         has_day=parsed.has_day,

@@ -16,6 +16,15 @@ from geodata.tables import Table
 from geodata.vector import point_coordinates
 
 _BNG_BOX = (0.0, 0.0, 700_000.0, 1_300_000.0)
+# Why a row could not be placed, in the order the validation report lists them.
+_REASONS = (
+    "",
+    "outside Great Britain",
+    "no location",
+    "invalid postcode",
+    "unmatched postcode",
+)
+_NO_LOCATION = _REASONS.index("no location")
 
 
 def require_location(loaded: Table, name: str) -> None:
@@ -70,17 +79,13 @@ def locate_rows(
         x, y, outside_gb = locate(table, name)  # raises: no location columns
     x, y = np.array(x, dtype=float), np.array(y, dtype=float)
     outside_gb = np.asarray(outside_gb, bool)
-    reason = np.where(outside_gb, "outside Great Britain", "")
-    reason = np.where(~np.isfinite(x) & ~outside_gb, "no location", reason)
+    reason = np.zeros(n, dtype=np.int8)  # an index into _REASONS; 0 = located
+    reason[~np.isfinite(x) & ~outside_gb] = _NO_LOCATION
+    reason[outside_gb] = _REASONS.index("outside Great Britain")
     if postcodes is not None and "postcode" in table.columns:
         _geocode_missing(table["postcode"], postcodes, x, y, reason, keep, report, name)
-    for why in (
-        "outside Great Britain",
-        "no location",
-        "invalid postcode",
-        "unmatched postcode",
-    ):
-        report.drop(why, keep & (reason == why))
+    for code, why in enumerate(_REASONS[1:], start=1):
+        report.drop(why, keep & (reason == code))
     no_location = ~np.isfinite(x) | ~np.isfinite(y)
     if keep.any() and not (keep & ~no_location).any() and not outside_gb.any():
         raise InputDataError(
@@ -101,7 +106,7 @@ def _geocode_missing(
     name: str,
 ) -> None:
     """Fill rows without coordinates from their postcode, in place."""
-    rows = np.flatnonzero(reason == "no location")
+    rows = np.flatnonzero(reason == _NO_LOCATION)
     if rows.size == 0:
         return
     px, py, outcome = geocode(postcode.iloc[rows], table)
@@ -109,8 +114,8 @@ def _geocode_missing(
     x[rows], y[rows] = px, py
     reason[rows] = np.select(
         [np.isin(by, ("unit", "sector")), by == "invalid", by == "unmatched"],
-        ["", "invalid postcode", "unmatched postcode"],
-        default="no location",
+        [0, _REASONS.index("invalid postcode"), _REASONS.index("unmatched postcode")],
+        default=_NO_LOCATION,
     )
     live = keep[rows]
     if (live & (by == "unmatched")).any() and not (
@@ -137,7 +142,7 @@ def points_frame(
     columns: dict[str, pd.Series], x: np.ndarray, y: np.ndarray, keep: np.ndarray
 ) -> gpd.GeoDataFrame:
     """Build the kept rows' columns and points into an EPSG:27700 frame."""
-    frame = pd.DataFrame({k: v.to_numpy()[keep] for k, v in columns.items()})
+    frame = pd.DataFrame({k: v.array[keep] for k, v in columns.items()})
     return gpd.GeoDataFrame(frame, geometry=point_array(x[keep], y[keep]), crs=BNG)
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from shapely import points as make_points
 
 from geodata.crs import BNG, lonlat_to_bng
@@ -42,8 +44,32 @@ def has_coordinates(columns: pd.Index) -> bool:
     return any({a, b} <= set(columns) for a, b in PAIRS)
 
 
+def _arrow_floats(raw: pd.Series) -> pd.Series | None:
+    """Cast Arrow-backed text to float64 in Arrow; ``None`` if any is not a number.
+
+    A million coordinates cast in a few milliseconds, against a second for
+    ``pd.to_numeric`` on the same strings; text that does not cast goes the slow
+    way, which counts and reports it.
+    """
+    dtype = raw.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    text = pc.utf8_trim_whitespace(pa.array(raw))
+    empty = pc.or_kleene(pc.equal(text, ""), pc.equal(text, "nan"))
+    text = pc.if_else(empty, pa.scalar(None, pa.string()), text)
+    try:
+        values = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    values = pd.Series(values, index=raw.index, dtype="float64")
+    return values.where(np.isfinite(values))
+
+
 def _numbers(table: pd.DataFrame, column: str, name: str) -> pd.Series:
     raw = table[column]
+    fast = _arrow_floats(raw)
+    if fast is not None:
+        return fast
     if raw.dtype == object or pd.api.types.is_string_dtype(raw):
         raw = raw.astype(str).str.strip().replace({"": None, "nan": None})
     values = pd.to_numeric(raw, errors="coerce")

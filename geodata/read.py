@@ -67,16 +67,32 @@ def _is_police(loaded: Table) -> bool:
     return {column_key(h) for h in loaded.headers.values()} >= _POLICE_HEADER
 
 
+def _repeated_rows(columns: list[pd.Series]) -> np.ndarray:
+    """Mark rows equal in every column to an earlier row.
+
+    Each column is factorised and the codes combined into one integer key per
+    row, re-factorised after every column so the key stays small: one hash pass
+    per column instead of hashing whole rows of strings.
+    """
+    key = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        key, _ = pd.factorize(key * (len(uniques) + 1) + (codes + 1))
+    return pd.Series(key).duplicated().to_numpy()
+
+
 def _screen(loaded: Table, report: FileReport, police: bool) -> np.ndarray:
     """Count blank and exact-duplicate rows; return the rows still kept."""
     table = loaded.frame
-    values = table.drop(columns="geometry", errors="ignore").astype(str)
-    blank = (values.apply(lambda c: c.str.strip()) == "").all(axis=1).to_numpy()
+    columns = [table[c].astype(str) for c in table.columns if c != "geometry"]
+    blank = np.ones(len(table), dtype=bool)
+    for column in columns:
+        blank &= (column.str.strip() == "").to_numpy()
     if isinstance(table, gpd.GeoDataFrame):
         blank = blank & table.geometry.isna().to_numpy()
-        values = values.assign(_wkb=shapely.to_wkb(table.geometry.to_numpy()))
+        columns.append(pd.Series(shapely.to_wkb(table.geometry.to_numpy())))
     report.drop("blank row", blank)
-    duplicate = values.duplicated().to_numpy() & ~blank
+    duplicate = _repeated_rows(columns) & ~blank
     if police:
         # police.uk lists each anti-social-behaviour report as its own row without
         # an ID: identical rows there are separate reports, not copies.

@@ -14,6 +14,8 @@ from geodata.errors import InputDataError
 log = logging.getLogger(__name__)
 
 MAX_LINE_CHARS = 1_000_000
+# Text at least this big is read with pyarrow (smaller: the C engine starts faster).
+ARROW_MIN_BYTES = 1_000_000
 DELIMITERS = (",", ";", "\t", "|")
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _BOMS = (
@@ -113,6 +115,29 @@ def _parser_message(name: str, exc: Exception, delimiter: str) -> str:
     return f"{name}: could not read it as a table ({text}). Export it again as CSV."
 
 
+def _read_with_arrow(data: bytes, delimiter: str, skip: int) -> pd.DataFrame | None:
+    """Read large UTF-8 text with pandas' pyarrow engine, straight from the bytes.
+
+    Several times faster than the C engine for a million rows, and it needs no
+    ``io.StringIO`` copy (4 bytes a character). Anything it declines (quoted line
+    breaks, ragged rows, odd quoting) returns ``None``: the C engine then reads the
+    file and gives its usual messages.
+    """
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        return pd.read_csv(
+            io.BytesIO(memoryview(data)[start:]),
+            engine="pyarrow",
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skiprows=skip,
+        )
+    except Exception:  # any refusal means "use the C engine"
+        log.debug("pyarrow engine declined the file; using the C engine")
+        return None
+
+
 def read_text_table(
     name: str, data: bytes, tab_default: bool
 ) -> tuple[pd.DataFrame, str]:
@@ -145,19 +170,27 @@ def read_text_table(
         )
     delimiter = "\t" if tab_default else ","
     first, _, rest = text.partition("\n")
-    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+    sep_line = first.strip().lower().startswith("sep=") and len(first.strip()) == 5
+    if sep_line:
         # Excel writes a "sep=;" line so that it can reopen the file; honour it.
         delimiter, text = first.strip()[4], rest
     else:
         lines = [line for line in text[:200_000].split("\n")[:60] if line.strip()]
         delimiter = _sniff(lines, delimiter)
+    fast = None
+    if len(data) >= ARROW_MIN_BYTES and encoding.startswith("UTF-8"):
+        fast = _read_with_arrow(data, delimiter, skip=int(sep_line))
     try:
-        table = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            skipinitialspace=False,
+        table = (
+            fast
+            if fast is not None
+            else pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                skipinitialspace=False,
+            )
         )
     except pd.errors.EmptyDataError as exc:
         raise InputDataError(

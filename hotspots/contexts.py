@@ -59,13 +59,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy import stats
 from scipy.spatial import cKDTree
 
 from geodata.crs import BNG
 from geodata.disclosure import safe_count, shown_counts, suppress_counts
 from geodata.errors import InputDataError
 from hotspots.hdbscan_weighted import condense
+from hotspots.pvalues import poisson_sf
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +121,14 @@ def choose_min_cluster_size(
     return int(min_cluster_size), "set by the user"
 
 
+def _location_keys(x: np.ndarray, y: np.ndarray, resolution: float) -> np.ndarray:
+    """Return one integer per ``resolution``-metre spot (equal spot, equal key)."""
+    gx = np.round(x / resolution).astype(np.int64)
+    gy = np.round(y / resolution).astype(np.int64)
+    span = int(gy.max() - gy.min()) + 1
+    return (gx - gx.min()) * span + (gy - gy.min())
+
+
 def collapse_locations(
     x: np.ndarray, y: np.ndarray, resolution: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -132,10 +140,7 @@ def collapse_locations(
         Location coordinates (m, 2), the mean of their incidents, and incident
         counts (m,).
     """
-    gx = np.round(x / resolution).astype(np.int64)
-    gy = np.round(y / resolution).astype(np.int64)
-    span = int(gy.max() - gy.min()) + 1
-    key = (gx - gx.min()) * span + (gy - gy.min())
+    key = _location_keys(x, y, resolution)
     _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
     sx = np.bincount(inverse, weights=x) / counts
     sy = np.bincount(inverse, weights=y) / counts
@@ -151,23 +156,20 @@ def _hulls(xy: np.ndarray, labels: np.ndarray, grid: float) -> np.ndarray:
 
 
 def _weight_within(
-    shapes: np.ndarray, xy: np.ndarray, weight: np.ndarray
+    shapes: np.ndarray, locations: shapely.STRtree, weight: np.ndarray
 ) -> np.ndarray:
-    """Return the incidents at locations (sorted by x) inside or on each shape."""
-    xs, ys, ws = xy[:, 0], xy[:, 1], weight
-    totals = np.zeros(len(shapes))
-    for i, (x0, y0, x1, y1) in enumerate(shapely.bounds(shapes)):
-        band = slice(np.searchsorted(xs, x0), np.searchsorted(xs, x1, side="right"))
-        near = (ys[band] >= y0) & (ys[band] <= y1)
-        inside = shapely.intersects_xy(shapes[i], xs[band][near], ys[band][near])
-        totals[i] = ws[band][near][inside].sum()
-    return totals
+    """Return the incidents at locations inside or on each shape.
+
+    One query of a tree of the location points for all shapes at once.
+    """
+    shape, location = locations.query(shapes, predicate="intersects")
+    return np.bincount(shape, weights=weight[location], minlength=len(shapes))
 
 
 def _excess(
     places: np.ndarray,
     area: np.ndarray,
-    xy: np.ndarray,
+    locations: shapely.STRtree,
     weight: np.ndarray,
     extent: shapely.Geometry,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -184,13 +186,13 @@ def _excess(
     outer = shapely.union(
         shapely.intersection(shapely.buffer(places, RING_M), extent), places
     )
-    inside = _weight_within(places, xy, weight)
-    around = _weight_within(outer, xy, weight) - inside
+    inside = _weight_within(places, locations, weight)
+    around = _weight_within(outer, locations, weight) - inside
     ring_area = np.maximum(shapely.area(outer) - shapely.area(places), 1.0)
     rate = np.maximum(around / ring_area, weight.sum() / shapely.area(extent))
     expected = rate * area
     tests = np.maximum(shapely.area(extent) / area, len(places))
-    p = np.minimum(stats.poisson.sf(inside - 1, expected) * tests, 1.0)
+    p = np.minimum(poisson_sf(inside - 1, expected) * tests, 1.0)
     return inside / expected, p
 
 
@@ -210,17 +212,17 @@ def _catchment(xy: np.ndarray) -> np.ndarray:
 def _locations(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """Collapse incidents to weighted locations sorted by x, snapping if too many."""
     resolution = 1.0
-    xy, weight = collapse_locations(x, y, resolution)
     for step in SNAP_STEPS_M:
-        if len(xy) <= MAX_LOCATIONS:
+        # Counting distinct keys by hashing is cheap; only the chosen one is sorted.
+        if len(pd.unique(_location_keys(x, y, resolution))) <= MAX_LOCATIONS:
             break
         resolution = step
-        xy, weight = collapse_locations(x, y, resolution)
         log.info(
             "contexts: over %d distinct locations, snapped to a %.0f m grid",
             MAX_LOCATIONS,
             resolution,
         )
+    xy, weight = collapse_locations(x, y, resolution)
     order = np.argsort(xy[:, 0], kind="stable")
     return xy[order], weight[order], resolution
 
@@ -242,6 +244,7 @@ def _is_context(
     extent: shapely.Geometry,
     same_place: float,
     threshold: int,
+    locations: shapely.STRtree,
 ) -> np.ndarray:
     """Return which labelled clusters are distinct places with enough incidents."""
     n_groups = int(labels.max()) + 1
@@ -265,7 +268,7 @@ def _is_context(
         sub[sub >= 0], weights=catchment[sub >= 0], minlength=len(places)
     )
     area = np.maximum(shapely.area(places), represented)
-    contrast, p = _excess(places, area, xy, weight, extent)
+    contrast, p = _excess(places, area, locations, weight, extent)
     ok[ok] = (p < ALPHA) & (contrast >= MIN_CONTRAST)
     return ok
 
@@ -358,13 +361,16 @@ def find_contexts(
     )
     catchment = _catchment(xy)
     extent = shapely.buffer(shapely.convex_hull(shapely.multipoints(xy)), BUFFER_M)
+    locations = shapely.STRtree(shapely.points(xy))
     tested = 0
 
     def distinct(labels: np.ndarray, strength: np.ndarray) -> np.ndarray:
         nonlocal tested
         core = _core(labels, strength)
         tested += int(core.max()) + 1
-        return _is_context(core, xy, weight, catchment, extent, same_place, threshold)
+        return _is_context(
+            core, xy, weight, catchment, extent, same_place, threshold, locations
+        )
 
     labels = _core(*tree.select(accept=distinct))
     n_kept = int(labels.max()) + 1

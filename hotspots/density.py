@@ -32,7 +32,7 @@ import logging
 import math
 
 import numpy as np
-from scipy.signal import fftconvolve
+from scipy import fft
 
 from geodata.errors import InputDataError
 from hotspots.grid import Grid
@@ -137,6 +137,21 @@ def _linear_bin(
     return binned.reshape(n_rows, n_cols)
 
 
+def _convolve_same(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """Convolve by FFT, keeping ``image``'s shape (``fftconvolve(mode="same")``).
+
+    The few lines of ``scipy.signal.fftconvolve`` this needs, with ``scipy.fft``:
+    importing ``scipy.signal`` also imports ``scipy.stats``, about a second at
+    every start. Tested equal to ``fftconvolve``.
+    """
+    full = [a + b - 1 for a, b in zip(image.shape, kernel.shape, strict=True)]
+    size = [fft.next_fast_len(n, real=True) for n in full]
+    product = fft.rfft2(image, size) * fft.rfft2(kernel, size)
+    out = fft.irfft2(product, size)[: full[0], : full[1]]
+    top, left = ((k - 1) // 2 for k in kernel.shape)
+    return out[top : top + image.shape[0], left : left + image.shape[1]]
+
+
 def kernel_density(
     x: np.ndarray,
     y: np.ndarray,
@@ -190,7 +205,7 @@ def kernel_density(
     binned = _linear_bin(
         x, y, grid.x0 - reach * cell, grid.y0 - reach * cell, cell, shape
     )
-    smooth = fftconvolve(binned, stencil, mode="same")
+    smooth = _convolve_same(binned, stencil)
     kept = smooth[grid.rows + reach, grid.cols + reach]
     effective = kept / stencil[reach, reach]
     density = kept * _M2_PER_KM2 / cell**2

@@ -60,6 +60,7 @@ def detect_hotspots(
     area: gpd.GeoDataFrame | None = None,
     places: gpd.GeoDataFrame | None = None,
     contacts: gpd.GeoDataFrame | None = None,
+    map_only: bool = False,
 ) -> HotspotResult:
     """Find statistically significant concentrations of incidents.
 
@@ -76,6 +77,9 @@ def detect_hotspots(
     contacts
         Outreach contacts; each hotspot then says how often outreach reached it
         in the eight weeks up to the latest incident.
+    map_only
+        Only the cells and hotspot areas: no density surface, point contexts or
+        outreach reach (the last panel's map, which is only compared).
 
     Returns
     -------
@@ -138,13 +142,15 @@ def detect_hotspots(
         params.threshold,
     )
     density = np.full(len(counts), np.nan)
-    if units.grid is not None:
+    if units.grid is not None and not map_only:
         density, choices["density"] = kernel_density(
             x, y, units.grid, threshold=params.threshold
         )
-    contexts, choices["contexts"] = find_contexts(
-        x, y, threshold=params.threshold, places=places
-    )
+    contexts = None
+    if not map_only:
+        contexts, choices["contexts"] = find_contexts(
+            x, y, threshold=params.threshold, places=places
+        )
     cells = cells.assign(
         density=np.round(density, 1),
         n=suppress_counts(counts, params.threshold).to_numpy(),
@@ -154,7 +160,7 @@ def detect_hotspots(
         significant=stats.hot | stats.cold,
         hotspot_id=cell_hotspot,
     )[CELL_COLUMNS]
-    if contacts is not None:
+    if contacts is not None and not map_only:
         reach = hotspot_reach(
             hotspots,
             contacts,

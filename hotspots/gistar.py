@@ -6,8 +6,15 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse, stats
-from scipy.stats import false_discovery_control
+from scipy import sparse
+
+from hotspots.pvalues import (
+    bh_adjusted,
+    nbinom_cdf,
+    nbinom_sf,
+    poisson_cdf,
+    poisson_sf,
+)
 
 log = logging.getLogger(__name__)
 
@@ -83,14 +90,14 @@ def window_p_values(
     mean = fitted.mean()
     var = fitted.var(ddof=1)
     if var <= mean * 1.0001:
-        upper = stats.poisson.sf(total - 1, window * mean)
-        lower = stats.poisson.cdf(total, window * mean)
+        upper = poisson_sf(total - 1, window * mean)
+        lower = poisson_cdf(total, window * mean)
         model = {"null_model": "Poisson", "mean_per_cell": round(float(mean), 3)}
     else:
         size = mean * mean / (var - mean)
         prob = size / (size + mean)
-        upper = stats.nbinom.sf(total - 1, window * size, prob)
-        lower = stats.nbinom.cdf(total, window * size, prob)
+        upper = nbinom_sf(total - 1, window * size, prob)
+        lower = nbinom_cdf(total, window * size, prob)
         model = {
             "null_model": "negative binomial fitted to cell counts",
             "mean_per_cell": round(float(mean), 3),
@@ -154,7 +161,7 @@ def refit_hot(
     hot = np.zeros(len(counts), bool)
     for refit in range(max_refits + 1):
         p, model = window_p_values(counts, weights, null)
-        adjusted = false_discovery_control(p, method="bh")
+        adjusted = bh_adjusted(p)
         found = (adjusted <= alpha) & (z > 0)
         if not (found & ~hot).any() or refit == max_refits:
             break

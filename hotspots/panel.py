@@ -32,7 +32,8 @@ def analyse(
 
     The map uses every incident up to ``panel_date`` (default: the last incident's
     day). The last panel's map is the same analysis on incidents up to the
-    previous panel date (one period earlier); hotspots are matched by overlap.
+    previous panel date (one period earlier), on the same cells, without the
+    density surface and point contexts; hotspots are matched by overlap.
 
     Returns
     -------
@@ -55,7 +56,11 @@ def analyse(
     )
     last = previous_panel_date(panel_date, params.period)
     before = current[current["when"] < pd.Timestamp(last) + pd.Timedelta(days=1)]
-    previous = detect_hotspots(before, params, **kwargs)
+    # The same cells as this panel's map, so hotspots are compared like for like.
+    same_cells = dataclasses.replace(
+        params, cell_size=result.choices.get("cell_size_m", params.cell_size)
+    )
+    previous = detect_hotspots(before, same_cells, map_only=True, **kwargs)
     change, gone = compare_hotspots(previous.hotspots, result.hotspots)
     hotspots = result.hotspots.merge(trends.hotspots, on="hotspot_id", how="left")
     hotspots["change_since_last"] = change.to_numpy()

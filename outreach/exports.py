@@ -15,10 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from geopandas.array import GeometryDtype
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype
-from shapely.geometry import mapping
 
 from geodata.crs import WGS84
 
@@ -90,6 +87,8 @@ def _xlsx_value(value: Any) -> Any:
         value = value.replace(tzinfo=None)
     if isinstance(value, bool | int | float | dt.date | dt.time):
         return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:_XLSX_MAX_CHARS]
     return _neutralise(text)
 
@@ -120,6 +119,8 @@ def xlsx_bytes(df: pd.DataFrame, *, sheet: str = "Sheet1") -> bytes:
     columns = [
         c for c in table.columns if not isinstance(table[c].dtype, GeometryDtype)
     ]
+    from openpyxl import Workbook  # here: half a second to import, rarely used
+
     book = Workbook(write_only=True)
     title = _SHEET_FORBIDDEN.sub("", str(sheet)).strip("'")[:31] or "Sheet1"
     worksheet = book.create_sheet(title)
@@ -167,22 +168,48 @@ def geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
     layer = gdf.to_crs(WGS84)
     geoms = shapely.orient_polygons(layer.geometry.to_numpy(), exterior_cw=False)
     geoms = shapely.transform(geoms, lambda xy: np.round(xy, _COORD_DP))
+    shapes = shapely.to_geojson(geoms)  # vectorised; equal to json of mapping()
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     columns = [c for c in layer.columns if c != layer.geometry.name]
-    records = layer[columns].astype(object).to_numpy().tolist()
+    names = [str(c) for c in columns]
+    values = [_json_column(layer[c]) for c in columns]
     features = [
-        {
-            "type": "Feature",
-            "properties": {
-                str(c): _json_value(v) for c, v in zip(columns, row, strict=True)
-            },
-            "geometry": None if geom is None or geom.is_empty else mapping(geom),
-        }
-        for row, geom in zip(records, geoms, strict=True)
+        '{"type":"Feature","properties":'
+        + json.dumps(
+            dict(zip(names, row, strict=True)),
+            ensure_ascii=False,
+            allow_nan=False,
+            separators=(",", ":"),
+        )
+        + ',"geometry":'
+        + ("null" if blank else shape)
+        + "}"
+        for row, shape, blank in zip(
+            zip(*values, strict=True) if values else [()] * len(layer),
+            shapes,
+            empty,
+            strict=True,
+        )
     ]
-    collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(
-        collection, ensure_ascii=False, allow_nan=False, separators=(",", ":")
-    ).encode("utf-8")
+    body = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+    return body.encode("utf-8")
+
+
+def _json_column(column: pd.Series) -> list[Any]:
+    """Return a column's values as JSON-ready Python values (NaN and NA as None)."""
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype) and not column.hasnans:
+        return column.to_numpy(bool).tolist()
+    if pd.api.types.is_integer_dtype(dtype) and not column.hasnans:
+        return column.to_numpy("int64").tolist()
+    if pd.api.types.is_float_dtype(dtype):
+        number = column.to_numpy("float64", na_value=np.nan)
+        plain = number.tolist()
+        if np.isfinite(number).all():
+            return plain
+        finite = np.isfinite(number).tolist()
+        return [v if ok else None for v, ok in zip(plain, finite, strict=True)]
+    return [_json_value(v) for v in column.astype(object).tolist()]
 
 
 def safe_filename(name: str, *, default: str = "export") -> str:
