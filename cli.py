@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from geodata.demo import write_demo
+from geodata.disclosure import DEFAULT_THRESHOLD, PUBLISHABLE_THRESHOLD
 from geodata.errors import InputDataError
 from hotspots import PERIOD_LENGTHS, HotspotParams
 
@@ -90,8 +90,17 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
     add(
         "--threshold",
         type=int,
-        default=5,
-        help="disclosure threshold: counts below it show as <k (default 5)",
+        default=None,
+        metavar="K",
+        help="disclosure threshold: counts below it show as <k "
+        f"(default {DEFAULT_THRESHOLD})",
+    )
+    add(
+        "--publishable",
+        action="store_true",
+        help=f"for outputs shared beyond the panel: threshold {PUBLISHABLE_THRESHOLD}"
+        f" (same as --threshold {PUBLISHABLE_THRESHOLD}; a --threshold given with "
+        "it must not be lower)",
     )
     add(
         "--period",
@@ -264,8 +273,25 @@ def _replan(args: argparse.Namespace) -> None:
     )
 
 
+def _threshold(args: argparse.Namespace) -> int:
+    """Return the disclosure threshold set by ``--threshold`` and ``--publishable``."""
+    if not args.publishable:
+        return DEFAULT_THRESHOLD if args.threshold is None else args.threshold
+    if args.threshold is None:
+        return PUBLISHABLE_THRESHOLD
+    if args.threshold < PUBLISHABLE_THRESHOLD:
+        raise InputDataError(
+            f"--publishable needs a disclosure threshold of at least "
+            f"{PUBLISHABLE_THRESHOLD}, but --threshold {args.threshold} was given. "
+            f"Drop --threshold, or give {PUBLISHABLE_THRESHOLD} or more."
+        )
+    return args.threshold
+
+
 def _run(args: argparse.Namespace) -> None:
     if args.command == "demo":
+        from geodata.demo import write_demo  # only this command needs it
+
         for path in write_demo(Path(args.out), seed=args.seed):
             print(path)
         return
@@ -282,7 +308,7 @@ def _run(args: argparse.Namespace) -> None:
     params = HotspotParams(
         cell_size=args.cell_size,
         alpha=args.alpha,
-        threshold=args.threshold,
+        threshold=_threshold(args),
         units=args.units,
         period=args.period,
         categories=tuple(c.strip().lower() for c in args.category),

@@ -196,7 +196,7 @@ def find_service_gaps(
     from outreach.whatif import best_new_site
     from outreach.wording import gap_sentences
 
-    threshold = int(result.choices.get("disclosure_threshold", 5))
+    threshold = int(result.choices["disclosure_threshold"])
     walk = {"speed_m_per_min": speed_m_per_min, "circuity": circuity}
     hotspot_gaps = find_gaps(result.hotspots, inputs.services, **walk)
     boundaries = inputs.boundaries
@@ -273,7 +273,7 @@ def make_plan(
         dosage = dosage_table(
             read_debriefs(*debriefs),
             result.hotspots,
-            threshold=int(result.choices.get("disclosure_threshold", 5)),
+            threshold=int(result.choices["disclosure_threshold"]),
             start=rota_params.start - timedelta(weeks=DOSAGE_WEEKS),
             end=rota_params.start - timedelta(days=1),
         )
@@ -415,7 +415,7 @@ def plan_outputs(inputs: Inputs, plan: Plan, *, meeting_date: date) -> dict[str,
                 area=inputs.area,
                 choices=plan.hotspots.choices,
                 report=inputs.report,
-                threshold=plan.hotspots.choices.get("disclosure_threshold", 5),
+                threshold=plan.hotspots.choices["disclosure_threshold"],
                 status_message=plan.hotspots.message,
                 changes=plan.hotspots.changes,
                 gap_lines=plan.gaps.sentences,

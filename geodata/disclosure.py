@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 
 DEFAULT_THRESHOLD = 5
+# The stricter threshold for anything shared beyond the panel ("publishable" mode).
+PUBLISHABLE_THRESHOLD = 10
 # Shown in place of a count hidden only so that another small one stays hidden.
 SECONDARY = "*"
 

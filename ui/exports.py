@@ -132,7 +132,7 @@ def build_pack(
         area=inputs.area,
         choices=result.choices,
         report=inputs.report,
-        threshold=int(result.choices.get("disclosure_threshold", 5)),
+        threshold=int(result.choices["disclosure_threshold"]),
         status_message=result_line(result, lang),
         changes=since.lines,
         lang=lang,

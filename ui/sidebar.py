@@ -9,7 +9,7 @@ from datetime import date
 
 import streamlit as st
 
-from geodata.disclosure import DEFAULT_THRESHOLD
+from geodata.disclosure import DEFAULT_THRESHOLD, PUBLISHABLE_THRESHOLD
 from geodata.errors import InputDataError
 from hotspots.params import PERIOD_LENGTHS, HotspotParams
 from i18n import t
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 AUTO, MANUAL = "auto", "manual"
 ALPHAS = (0.01, 0.05, 0.1)
-PUBLISHABLE_THRESHOLD = 10
+MIN_THRESHOLD = 2
 
 
 def _options(sources: data.Sources) -> tuple[list[str], list[str], date, date]:
@@ -107,6 +107,20 @@ def _filters(sources: data.Sources) -> tuple[IncidentFilter, date | None]:
     return choice, (None if panel_day in (None, last) else panel_day)
 
 
+def _publishable_changed() -> None:
+    """Raise the threshold to the publishable one, or go back to the default.
+
+    Turning the mode off restores the default only if the threshold is still the
+    one the mode set; a threshold raised further by hand is kept.
+    """
+    threshold = int(st.session_state.get(state.SB_THRESHOLD, DEFAULT_THRESHOLD))
+    if st.session_state.get(state.SB_PUBLISHABLE):
+        threshold = max(threshold, PUBLISHABLE_THRESHOLD)
+    elif threshold == PUBLISHABLE_THRESHOLD:
+        threshold = DEFAULT_THRESHOLD
+    st.session_state[state.SB_THRESHOLD] = threshold
+
+
 def _settings(sources: data.Sources, categories: tuple[str, ...]) -> HotspotParams:
     lg = lang.current()
     period = st.radio(
@@ -116,6 +130,18 @@ def _settings(sources: data.Sources, categories: tuple[str, ...]) -> HotspotPara
         format_func=lambda p: term("period_length", p, lg),
         help=tr("sb.period_help"),
     )
+    publishable = st.toggle(
+        tr("sb.publishable", k=PUBLISHABLE_THRESHOLD),
+        key=state.SB_PUBLISHABLE,
+        on_change=_publishable_changed,
+        help=tr(
+            "sb.publishable_help",
+            k=PUBLISHABLE_THRESHOLD,
+            below=PUBLISHABLE_THRESHOLD - 1,
+            default=DEFAULT_THRESHOLD,
+        ),
+    )
+    lowest = PUBLISHABLE_THRESHOLD if publishable else MIN_THRESHOLD
     with st.expander(tr("sb.settings")):
         units = ("square", "hex", "areas") if sources.area else ("square", "hex")
         if st.session_state.get(state.SB_UNITS) not in (None, *units):
@@ -152,11 +178,14 @@ def _settings(sources: data.Sources, categories: tuple[str, ...]) -> HotspotPara
             key=state.SB_ALPHA,
             help=tr("sb.alpha_help"),
         )
+        # Held in session state, not ``value=``: the publishable toggle sets it too.
+        held = st.session_state.get(state.SB_THRESHOLD)
+        if held is None or held < lowest:
+            st.session_state[state.SB_THRESHOLD] = max(DEFAULT_THRESHOLD, lowest)
         threshold = st.number_input(
             tr("sb.threshold"),
-            min_value=2,
+            min_value=lowest,
             max_value=50,
-            value=DEFAULT_THRESHOLD,
             key=state.SB_THRESHOLD,
             help=tr(
                 "sb.threshold_help",

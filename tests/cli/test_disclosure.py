@@ -1,99 +1,160 @@
-"""No plan output carries an incident's location or a count below the threshold."""
+"""No CLI output carries an incident's location or a count below the threshold, at
+the default threshold and with ``--publishable`` (k=10).
+
+``plan`` writes every file ``hotspots`` and ``gaps`` write (the same functions
+make them), so walking ``plan`` and ``replan`` walks every command's outputs.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import itertools
-import json
-import re
+from pathlib import Path
 
 import pytest
 
-from geodata.disclosure import DEFAULT_THRESHOLD
+from cli import _threshold, build_parser, main
+from geodata.disclosure import DEFAULT_THRESHOLD, PUBLISHABLE_THRESHOLD
+from geodata.errors import InputDataError
 from pipeline import PLAN_OUTPUTS
+from tests.disclosure_check import incident_places, leaks
 
-COUNT = re.compile(r"^(<\d+|\d+)$")
+# Outputs that must carry counts, so a clean result means they were read.
+COUNTED = {
+    "hotspots.csv",
+    "hotspots.geojson",
+    "cells.geojson",
+    "contexts.geojson",
+    "report.json",
+    "area_gaps.csv",
+    "whatif.csv",
+    "panel_pack.html",
+}
 
 
-def _incident_locations(demo_dir) -> set[tuple[float, float]]:
-    """Incident (lat, lon) pairs rounded to 6 dp (about 10 cm)."""
-    with open(demo_dir / "incidents.csv", encoding="utf-8") as f:
-        return {
-            (round(float(r["latitude"]), 6), round(float(r["longitude"]), 6))
-            for r in csv.DictReader(f)
-        }
-
-
-def _safe_count(text: str) -> bool:
-    if text == "*":  # hidden by secondary suppression
-        return True
-    if text.startswith("<"):
-        return text == f"<{DEFAULT_THRESHOLD}"
-    value = int(text)
-    return value == 0 or value >= DEFAULT_THRESHOLD
+def _plan(demo_dir: Path, out: Path, *extra: str) -> Path:
+    d = demo_dir
+    code = main(
+        [
+            "plan",
+            "--incidents", str(d / "incidents.csv"),
+            "--contacts", str(d / "contacts.csv"),
+            "--services", str(d / "services.csv"),
+            "--spaces", str(d / "spaces.csv"),
+            "--workers", str(d / "workers.csv"),
+            "--area", str(d / "area.geojson"),
+            "--start", "2026-12-07",
+            "--days", "14",
+            "--time-limit", "3",
+            "--out", str(out),
+            *extra,
+        ]
+    )  # fmt: skip
+    assert code == 0
+    return out
 
 
 @pytest.fixture(scope="module")
-def outputs(plan_dir) -> dict[str, str]:
-    return {
-        name: (plan_dir / name).read_text(encoding="utf-8-sig") for name in PLAN_OUTPUTS
-    }
+def publishable_dir(demo_dir, tmp_path_factory) -> Path:
+    """A `cli.py plan --publishable` run on the demo data."""
+    return _plan(demo_dir, tmp_path_factory.mktemp("publishable"), "--publishable")
 
 
-def test_no_output_contains_an_incident_coordinate(outputs, demo_dir):
-    """No incident's location appears, as a lat/lon or lon/lat pair, in any output."""
-    locations = _incident_locations(demo_dir)
-    numbers = re.compile(r"-?\d+\.\d{4,}")
-    for name, text in outputs.items():
-        values = [round(float(v), 6) for v in numbers.findall(text)]
-        pairs = set(itertools.pairwise(values))
-        pairs |= {(b, a) for a, b in pairs}
-        leaked = pairs & locations
-        assert not leaked, f"{name} carries incident locations {sorted(leaked)[:3]}"
+@pytest.fixture(scope="module")
+def places(demo_dir):
+    """The demo incidents' locations."""
+    return incident_places((demo_dir / "incidents.csv").read_bytes())
 
 
-def test_cell_and_hotspot_counts_respect_the_threshold(outputs):
-    """Every count in cells and hotspots is 0, '<5' or at least 5."""
-    cells = json.loads(outputs["cells.geojson"])
-    for feature in cells["features"]:
-        assert _safe_count(feature["properties"]["n"])
-        shown = feature["properties"].get("n_shown")
-        assert shown is None or shown == 0 or shown >= DEFAULT_THRESHOLD
-    table = list(csv.DictReader(io.StringIO(outputs["hotspots.csv"])))
-    assert table
-    for row in table:
-        assert _safe_count(row["incidents"])
-        for column in ("categories", "sources"):
-            for part in row[column].split("; "):
-                assert _safe_count(part.rsplit(" ", 1)[1]), (column, part)
-        for people in re.findall(r"(\S+) young people", row["reach"]):
-            assert _safe_count(people)
+@pytest.mark.parametrize("k", [DEFAULT_THRESHOLD, PUBLISHABLE_THRESHOLD])
+def test_every_plan_output_is_disclosure_safe(request, k, places):
+    """Every plan output is free of incident locations and counts below k."""
+    fixture = "plan_dir" if k == DEFAULT_THRESHOLD else "publishable_dir"
+    out = request.getfixturevalue(fixture)
+    assert {p.name for p in out.iterdir()} == set(PLAN_OUTPUTS)
+    problems, empty = [], []
+    for name in PLAN_OUTPUTS:
+        finding = leaks(name, (out / name).read_bytes(), k, places)
+        problems += finding.problems
+        if name in COUNTED and not finding.counts:
+            empty.append(name)
+    assert not problems, "\n".join(problems[:20])
+    assert not empty, f"no counts found in {empty}"
 
 
-def _count_values(node, path=""):
-    """Yield (path, value) for every integer under a key that names a count."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _count_values(value, f"{path}.{key}")
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _count_values(value, f"{path}[{i}]")
-    elif isinstance(node, int | str) and not isinstance(node, bool):
-        leaf = path.rsplit(".", 1)[-1]
-        if leaf.startswith(("incidents", "young_people")):
-            yield path, node
+def test_replan_outputs_are_disclosure_safe(plan_dir, demo_dir, tmp_path, places):
+    """The re-planned rota and calendar carry no incident location or small count."""
+    code = main(
+        [
+            "replan",
+            "--rota", str(plan_dir / "rota.csv"),
+            "--workers", str(demo_dir / "workers.csv"),
+            "--start", "2026-12-07",
+            "--today", "2026-12-10",
+            "--out", str(tmp_path),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["rota.csv", "rota.ics"]
+    for name in written:
+        assert not leaks(name, (tmp_path / name).read_bytes(), 5, places).problems
 
 
-def test_report_counts_respect_the_threshold(outputs):
-    """Every incident or young-people count in report.json is 0, '<5' or >= 5.
+def test_publishable_plan_uses_threshold_10(publishable_dir):
+    """--publishable reaches the analysis: the report and pack say k=10."""
+    report = (publishable_dir / "report.json").read_text(encoding="utf-8-sig")
+    assert '"disclosure_threshold": 10' in report
+    pack = (publishable_dir / "panel_pack.html").read_text(encoding="utf-8")
+    assert "Counts below 10 are shown as &lt;10" in pack
 
-    The per-file validation report ("files") counts rows of the user's own files
-    for data-quality checks and is exempt: it says nothing about places.
-    """
-    report = json.loads(outputs["report.json"])
-    report.pop("files")
-    found = list(_count_values(report))
-    assert found, "report.json has no counts to check"
-    for path, value in found:
-        assert _safe_count(str(value)), (path, value)
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        ([], DEFAULT_THRESHOLD),
+        (["--threshold", "7"], 7),
+        (["--publishable"], PUBLISHABLE_THRESHOLD),
+        (["--publishable", "--threshold", "10"], PUBLISHABLE_THRESHOLD),
+        (["--publishable", "--threshold", "12"], 12),
+    ],
+)
+@pytest.mark.parametrize("command", ["hotspots", "gaps", "plan"])
+def test_publishable_sets_the_threshold(command, flags, expected):
+    """--publishable means k=10; a --threshold given with it may only be stricter."""
+    argv = [command, "--incidents", "x.csv", "--out", "o", *flags]
+    if command == "gaps":
+        argv += ["--services", "s.csv"]
+    if command == "plan":
+        argv += ["--workers", "w.csv", "--start", "2026-12-07"]
+    assert _threshold(build_parser().parse_args(argv)) == expected
+
+
+def test_publishable_refuses_a_lower_threshold():
+    """A --threshold below 10 with --publishable is a user error naming both."""
+    argv = ["hotspots", "--incidents", "x.csv", "--out", "o", "--publishable"]
+    args = build_parser().parse_args([*argv, "--threshold", "7"])
+    with pytest.raises(
+        InputDataError, match=r"--publishable needs .* at least 10.*--threshold 7"
+    ):
+        _threshold(args)
+
+
+def test_publishable_with_a_lower_threshold_is_one_error_line(
+    demo_dir, tmp_path, capsys
+):
+    """--publishable --threshold 7 disagree: one plain line, exit 2, nothing written."""
+    out = tmp_path / "out"
+    code = main(
+        [
+            "hotspots",
+            "--incidents", str(demo_dir / "incidents.csv"),
+            "--publishable",
+            "--threshold", "7",
+            "--out", str(out),
+        ]
+    )  # fmt: skip
+    assert code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: --publishable needs a disclosure threshold")
+    assert "--threshold 7" in lines[0]
+    assert not out.exists()
