@@ -134,7 +134,8 @@ def find_gaps(
     moments = _peak_moments(hotspots)
     hours = services.get("opening_hours", pd.Series("", index=services.index))
     is_open, known = open_matrix(list(hours.fillna("")), moments)
-    names = services["name"].astype(str).to_numpy()
+    # A blank name at the end, so "no service" (-1) reads "" even with no services.
+    names = np.append(services["name"].astype(str).to_numpy(), "")
     checked = np.where(
         moments.notna(), moments.dt.strftime("%a %H:%M").fillna("unknown"), "unknown"
     )
@@ -156,15 +157,13 @@ def find_gaps(
                     "hotspot_id": hotspots["hotspot_id"].astype(str).to_numpy(),
                     "hotspot_name": hotspots["name"].astype(str).to_numpy(),
                     "category": category,
-                    "nearest_service": np.where(has, names[column], ""),
+                    "nearest_service": names[column],
                     "distance_m": np.round(walk_metres(straight, circuity)),
                     "walk_minutes": walk_minutes(straight, speed_m_per_min, circuity),
                     "straight_m": np.round(straight),
                     "open_at_peak": open_text,
                     "checked_at": checked,
-                    "nearest_open_service": np.where(
-                        open_col >= 0, names[open_col], ""
-                    ),
+                    "nearest_open_service": names[open_col],
                     "open_walk_minutes": walk_minutes(
                         open_m, speed_m_per_min, circuity
                     ),

@@ -106,6 +106,16 @@ def test_missing_category_keeps_row_with_na(hotspots, services):
     ]
 
 
+def test_no_services_file_gives_a_gap_in_every_category(hotspots, services):
+    """Without any services (none uploaded) every category is a gap, no error."""
+    gaps = find_gaps(hotspots, services.iloc[:0])
+    assert len(gaps) == 2 * len(SERVICE_CATEGORIES)
+    assert (gaps["nearest_service"] == "").all()
+    assert (gaps["nearest_open_service"] == "").all()
+    assert gaps["distance_m"].isna().all()
+    assert (gaps["open_at_peak"] == "no").all()
+
+
 def test_rows_follow_hotspot_then_category_order(hotspots, services):
     """Rows are grouped by hotspot in input order, categories in canonical order."""
     gaps = find_gaps(hotspots, services)
