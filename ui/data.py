@@ -1,9 +1,15 @@
 """Which files the app is using, and cached calls into the pipeline keyed on them.
 
-GeoDataFrames cannot be hashed by ``st.cache_data``, so every cached function here
+GeoDataFrames cannot be hashed by Streamlit's caches, so every cached function here
 takes the uploaded bytes (a frozen :class:`Sources`) and frozen settings (a
 :class:`Request`), never frames; each stage calls the cached stage before it, so
 changing one control recomputes only what depends on it.
+
+The frames, results and plans are kept with ``st.cache_resource``: one shared
+object, never copied. ``st.cache_data`` would unpickle every frame on every call,
+which took three quarters of a rerun on 100,000 incidents. So nothing may modify
+what these functions return (pandas copy-on-write makes derived frames safe);
+tests/ui/test_cache_shared.py walks every page and checks nothing changed.
 """
 
 from __future__ import annotations
@@ -114,7 +120,7 @@ def clear_uploads() -> None:
     st.session_state[state.UPLOADS] = {}
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def load(sources: Sources) -> pipeline.Inputs:
     """Read and validate the files into canonical frames.
 
@@ -169,7 +175,7 @@ def options(sources: Sources) -> tuple[list[str], list[str], date, date]:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def inputs(sources: Sources, choice: IncidentFilter) -> pipeline.Inputs:
     """Return the loaded inputs with only the incidents the filter keeps."""
     loaded = load(sources)
@@ -192,7 +198,7 @@ def team_size(workers: Source) -> int:
     return len(read_workers(*workers))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def detect(request: Request) -> HotspotResult:
     """Return the hotspot result for these files, filter, settings and panel date."""
     return pipeline.detect(
@@ -202,7 +208,7 @@ def detect(request: Request) -> HotspotResult:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def since(request: Request, snapshot_id: int | None) -> SinceLast:
     """Return what changed since the saved panel ``snapshot_id`` (or one period)."""
     snapshot = None
@@ -217,7 +223,7 @@ def since_previous(request: Request, panel_date: date) -> SinceLast:
     return since(request, None if previous is None else previous.snapshot_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def gaps(request: Request) -> pipeline.Gaps:
     """Return the service gaps, area gaps, coverage and what-if for a result."""
     return pipeline.find_service_gaps(
@@ -225,7 +231,7 @@ def gaps(request: Request) -> pipeline.Gaps:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def plan(request: Request, rota_params: RotaParams) -> pipeline.Plan:
     """Return gaps, sessions, rota and routes for these files and settings.
 
@@ -244,7 +250,7 @@ def plan(request: Request, rota_params: RotaParams) -> pipeline.Plan:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def outputs(
     request: Request, rota_params: RotaParams, meeting_date: date
 ) -> dict[str, bytes]:

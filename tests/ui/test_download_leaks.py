@@ -1,6 +1,8 @@
 """Every download the app renders, on every page that offers one and after a
 re-plan, is made and walked by the disclosure checker, at the default threshold
 and in publishable mode (k=10, in Welsh); the tables and text on those pages too.
+The same walk checks that no page modifies the inputs, results and plans the app
+shares between sessions (``ui.data`` keeps them with ``st.cache_resource``).
 
 The bytes are those the user would get: Streamlit keeps each lazy download's
 ``make`` in its media file manager under the ``deferred_file_id`` that the button
@@ -10,11 +12,16 @@ each rendered button.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import date
 
+import geopandas as gpd
+import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 import pipeline
@@ -65,6 +72,52 @@ def deferred(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str, Callable]]
         return file_id
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", _add)
+    return made
+
+
+def _fingerprint(value: object) -> str:
+    """Return a digest of a value's content: frames, dataclasses, dicts, tuples."""
+    digest = hashlib.sha256()
+
+    def _add(item: object) -> None:
+        if isinstance(item, pd.DataFrame):
+            geometry = [c for c in item.columns if isinstance(item[c], gpd.GeoSeries)]
+            plain = pd.DataFrame(item).drop(columns=geometry)
+            digest.update(repr((list(item.columns), list(item.dtypes))).encode())
+            digest.update(plain.to_csv().encode())
+            for column in geometry:
+                digest.update(b"".join(g.wkb for g in item[column] if g is not None))
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            for field in dataclasses.fields(item):
+                _add(getattr(item, field.name))
+        elif isinstance(item, dict):
+            for key in sorted(item, key=str):
+                digest.update(str(key).encode())
+                _add(item[key])
+        elif isinstance(item, list | tuple):
+            for element in item:
+                _add(element)
+        else:
+            digest.update(repr(item).encode())
+
+    _add(value)
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def shared(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object, str]]:
+    """Record what the pipeline hands the app's shared cache, with a fingerprint."""
+    st.cache_resource.clear()  # so this walk computes, and records, each one
+    made: list[tuple[str, object, str]] = []
+    for name in ("load_inputs", "detect", "find_service_gaps", "make_plan"):
+        original = getattr(pipeline, name)
+
+        def _spy(*args, _original=original, _name=name, **kwargs):
+            value = _original(*args, **kwargs)
+            made.append((_name, value, _fingerprint(value)))
+            return value
+
+        monkeypatch.setattr(pipeline, name, _spy)
     return made
 
 
@@ -129,9 +182,14 @@ def _walk_app(fresh, deferred, k: int, lang: str) -> tuple[dict, dict]:
 @pytest.mark.parametrize(
     ("k", "lang"), [(DEFAULT_THRESHOLD, "en"), (PUBLISHABLE_THRESHOLD, "cy")]
 )
-def test_every_app_download_is_disclosure_safe(fresh, deferred, k, lang):
-    """No download or page carries an incident location or a count below k."""
+def test_every_app_download_is_disclosure_safe(fresh, deferred, shared, k, lang):
+    """No download or page carries an incident location or a count below k, and
+    no page modifies the shared inputs, results or plans."""
     files, screens = _walk_app(fresh, deferred, k, lang)
+    kinds = {name for name, _, _ in shared}
+    assert {"load_inputs", "detect", "find_service_gaps", "make_plan"} <= kinds
+    changed = [name for name, value, before in shared if _fingerprint(value) != before]
+    assert not changed, f"a page modified the shared result of {changed}"
     expected = EXPECTED | ({PDF} if pdf_available() else set())
     assert expected <= set(files), f"not offered: {sorted(expected - set(files))}"
     places = incident_places(pipeline.demo_sources()["incidents"][0][1])
