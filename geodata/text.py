@@ -115,6 +115,12 @@ def _parser_message(name: str, exc: Exception, delimiter: str) -> str:
     return f"{name}: could not read it as a table ({text}). Export it again as CSV."
 
 
+def _decoded_lines(name: str, data: bytes) -> tuple[str, str]:
+    """Return the decoded text with every line break as ``\\n``, and its encoding."""
+    text, encoding = decode(name, data)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
 def _read_with_arrow(data: bytes, delimiter: str, skip: int) -> pd.DataFrame | None:
     """Read large UTF-8 text with pandas' pyarrow engine, straight from the bytes.
 
@@ -155,8 +161,7 @@ def read_text_table(
             "file is not a plain table (or a cell holds a whole document); export "
             "only the columns needed."
         )
-    text, encoding = decode(name, data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, encoding = _decoded_lines(name, data)
     if not text.strip():
         raise InputDataError(f"{name}: the file is empty. Export the data again.")
     head = text.lstrip()[:2000].lower()
@@ -179,7 +184,12 @@ def read_text_table(
         delimiter = _sniff(lines, delimiter)
     fast = None
     if len(data) >= ARROW_MIN_BYTES and encoding.startswith("UTF-8"):
+        # Free the decoded copies (several times the file) before reading columns.
+        text = first = rest = ""
         fast = _read_with_arrow(data, delimiter, skip=int(sep_line))
+        if fast is None:
+            text = _decoded_lines(name, data)[0]
+            text = text.partition("\n")[2] if sep_line else text
     try:
         table = (
             fast
