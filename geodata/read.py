@@ -218,6 +218,7 @@ def _read_events(
             people = given.fillna(0).astype("int64")
         columns["young_people"] = people
     x, y, keep = locate_rows(table, name, report, keep, postcodes, allow_areas=False)
+    del table, loaded, parsed  # the raw text columns: free them before the points
     keep = clip_to_area(x, y, keep, area, report)
     frame = points_frame(columns, x, y, keep)
     report.rows_kept = int(keep.sum())
@@ -255,6 +256,8 @@ def _read_many(
         )
     if not frames:
         return _empty(kind), reports
+    if len(frames) == 1:
+        return frames[0], reports  # already categorical and indexed from 0
     combined = pd.concat(frames, ignore_index=True)
     if kind == "incidents":
         for col in ("category", "source"):
