@@ -17,7 +17,7 @@ from hotspots.grid import Grid, make_grid
 UNIT_KINDS = ("square", "hex", "areas")
 
 # Axial-coordinate neighbours of a pointy-top hexagon, and the hexagon itself.
-_HEX_STEPS = [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1), (1, -1), (-1, 1)]
+HEX_STEPS = [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1), (1, -1), (-1, 1)]
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def _hex_radius(size: float) -> float:
     return size * math.sqrt(2.0 / (3.0 * math.sqrt(3.0)))
 
 
-def _axial(
+def hex_axial(
     x: np.ndarray, y: np.ndarray, radius: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the axial (q, r) coordinates of the hexagon holding each point."""
@@ -104,20 +104,20 @@ def hex_units(
     squares).
     """
     radius = _hex_radius(size)
-    q, r = _axial(x, y, radius)
+    q, r = hex_axial(x, y, radius)
     if area is not None:
         minx, miny, maxx, maxy = area.bounds
         gx, gy = np.meshgrid(
             np.arange(minx - size, maxx + size, radius),
             np.arange(miny - size, maxy + size, radius),
         )
-        cq, cr = _axial(gx.ravel(), gy.ravel(), radius)
+        cq, cr = hex_axial(gx.ravel(), gy.ravel(), radius)
         cand = np.unique(np.column_stack([cq, cr]), axis=0)
         centres = _hex_centres(cand[:, 0], cand[:, 1], radius)
         keep = shapely.contains_xy(area, centres[:, 0], centres[:, 1])
     else:
         occupied = np.unique(np.column_stack([q, r]), axis=0)
-        steps = np.array(_HEX_STEPS)
+        steps = np.array(HEX_STEPS)
         cand = np.unique(
             (occupied[:, None, :] + steps[None, :, :]).reshape(-1, 2), axis=0
         )
@@ -144,7 +144,7 @@ def hex_units(
     incident_unit = lookup(q, r)
     counts = np.bincount(incident_unit[incident_unit >= 0], minlength=len(cells))
     src, dst = [], []
-    for dq, dr in _HEX_STEPS:
+    for dq, dr in HEX_STEPS:
         target = lookup(cells[:, 0] + dq, cells[:, 1] + dr)
         found = target >= 0
         src.append(np.nonzero(found)[0])

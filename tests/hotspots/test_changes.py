@@ -161,6 +161,22 @@ def test_map_changes_decide_only_without_trends():
     ]
 
 
+def test_a_new_outline_without_a_new_trend_is_steady():
+    """With trend classes, an area that only appeared on the map (a borderline
+    cell crossing the FDR threshold) is not 'New' unless its trend is."""
+    current = _table(
+        [
+            ("Mumbles", "Sat evening", "new", "none", "same"),
+            ("Sketty Cross", "Sat evening", "new", "intermittent", "same"),
+            ("Parc Tawe", "Sat daytime", "new", "new", "same"),
+        ]
+    )
+    assert summarise_changes(current) == [
+        "New: Parc Tawe (Sat daytime)",
+        "Steady: Mumbles, Sketty Cross",
+    ]
+
+
 def test_summary_lines_carry_no_counts():
     """Lines name places and times, never incident counts."""
     current = _table([("Castle Square", "Fri/Sat evening", "grew", "persistent", "up")])

@@ -20,10 +20,8 @@ from hotspots.timeline import (
     PERIOD_TABLE_COLUMNS,
     TREND_CELL_COLUMNS,
     TREND_HOTSPOT_COLUMNS,
-    _rebuild_units,
     hotspot_trends,
 )
-from hotspots.units import hex_units, square_units
 
 PANEL = date(2026, 6, 30)
 N_PERIODS = 16
@@ -128,20 +126,6 @@ def test_planted_histories_end_to_end(seed):
     assert any(line.startswith("Growing: Rising Square") for line in lines)
     assert "Fading: Old Yard" in lines
     assert any(line.startswith("Steady:") and "Steady Park" in line for line in lines)
-
-
-def test_rebuilt_units_match_square_and_hex_units():
-    """Weights and incident units rebuilt from the cells equal the map's own."""
-    incidents = random_incidents(400, seed=3)
-    x = incidents.geometry.x.to_numpy()
-    y = incidents.geometry.y.to_numpy()
-    square = study_square().geometry.iloc[0]
-    for build in (square_units, hex_units):
-        units = build(x, y, 300.0, square)
-        cells = units.frame()
-        weights, unit = _rebuild_units(cells, x, y)
-        assert (weights != units.weights).nnz == 0, build.__name__
-        np.testing.assert_array_equal(unit, units.incident_unit)
 
 
 def test_month_only_records_are_left_out_of_fortnights_with_a_note():
