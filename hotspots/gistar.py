@@ -86,17 +86,16 @@ def window_p_values(
     counts = np.asarray(counts, dtype=float)
     # Many cells share a (window count, window size) pair, so each distinct pair
     # is tested once: a few hundred tail probabilities instead of one per cell.
-    pairs, inverse = np.unique(
-        np.column_stack(
-            [
-                np.asarray(weights @ counts).ravel(),
-                np.asarray(weights.sum(axis=1)).ravel(),
-            ]
-        ),
-        axis=0,
-        return_inverse=True,
+    totals, total_code = np.unique(
+        np.asarray(weights @ counts).ravel(), return_inverse=True
     )
-    total, window = pairs[:, 0], pairs[:, 1]
+    sizes, size_code = np.unique(
+        np.asarray(weights.sum(axis=1)).ravel(), return_inverse=True
+    )
+    pair, inverse = np.unique(
+        total_code.ravel() * len(sizes) + size_code.ravel(), return_inverse=True
+    )
+    total, window = totals[pair // len(sizes)], sizes[pair % len(sizes)]
     fitted = counts if null is None else counts[null]
     mean = fitted.mean()
     var = fitted.var(ddof=1)
