@@ -53,6 +53,14 @@ def _too_few(message: str, choices: dict) -> HotspotResult:
     )
 
 
+def selected(incidents: gpd.GeoDataFrame, params: HotspotParams) -> gpd.GeoDataFrame:
+    """Return the incidents in the categories analysed (all when none are chosen)."""
+    if not params.categories:
+        return incidents
+    wanted = set(params.categories)
+    return incidents[incidents["category"].astype(str).isin(wanted)]
+
+
 def detect_hotspots(
     incidents: gpd.GeoDataFrame,
     params: HotspotParams,
@@ -61,6 +69,7 @@ def detect_hotspots(
     places: gpd.GeoDataFrame | None = None,
     contacts: gpd.GeoDataFrame | None = None,
     map_only: bool = False,
+    with_contexts: bool = True,
 ) -> HotspotResult:
     """Find statistically significant concentrations of incidents.
 
@@ -80,15 +89,16 @@ def detect_hotspots(
     map_only
         Only the cells and hotspot areas: no density surface, point contexts or
         outreach reach (the last panel's map, which is only compared).
+    with_contexts
+        ``False`` leaves out the point contexts (``hotspots.panel.analyse`` finds
+        them at the same time, in a second thread).
 
     Returns
     -------
     HotspotResult
         Suppressed cells and hotspot areas, status and every automatic choice.
     """
-    if params.categories:
-        wanted = set(params.categories)
-        incidents = incidents[incidents["category"].astype(str).isin(wanted)]
+    incidents = selected(incidents, params)
     n = len(incidents)
     choices: dict = {
         "incidents_analysed": safe_count(n, params.threshold),
@@ -147,7 +157,7 @@ def detect_hotspots(
             x, y, units.grid, threshold=params.threshold
         )
     contexts = None
-    if not map_only:
+    if not map_only and with_contexts:
         contexts, choices["contexts"] = find_contexts(
             x, y, threshold=params.threshold, places=places
         )

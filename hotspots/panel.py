@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import geopandas as gpd
 import pandas as pd
 
 from hotspots.changes import compare_hotspots, summarise_changes
-from hotspots.detect import detect_hotspots
+from hotspots.contexts import find_contexts
+from hotspots.detect import detect_hotspots, selected
 from hotspots.params import HotspotParams
 from hotspots.periods import previous_panel_date
 from hotspots.result import HotspotResult
@@ -47,10 +49,45 @@ def analyse(
     cutoff = pd.Timestamp(panel_date) + pd.Timedelta(days=1)
     current = incidents[incidents["when"] < cutoff]
     kwargs = {"area": area, "places": places}
-    result = detect_hotspots(current, params, contacts=contacts, **kwargs)
-    choices = {**result.choices, "panel_date": str(panel_date)}
+    # Point contexts need only the incidents' positions: find them in a second
+    # thread while the map, trends and last panel's map are worked out (GEOS,
+    # the k-d tree and NumPy release the GIL), then add them to the result.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        chosen = selected(current, params)
+        contexts_job = pool.submit(
+            find_contexts,
+            chosen.geometry.x.to_numpy(),
+            chosen.geometry.y.to_numpy(),
+            threshold=params.threshold,
+            places=places,
+        )
+        result = detect_hotspots(
+            current, params, contacts=contacts, with_contexts=False, **kwargs
+        )
+        if result.status == "ok":
+            result = _with_trends(result, current, params, panel_date, kwargs)
+        contexts, context_choices = contexts_job.result()
     if result.status != "ok":
-        return dataclasses.replace(result, choices=choices)
+        return dataclasses.replace(
+            result, choices={**result.choices, "panel_date": str(panel_date)}
+        )
+    return dataclasses.replace(
+        result,
+        contexts=contexts,
+        choices={**result.choices, "contexts": context_choices},
+    )
+
+
+def _with_trends(
+    result: HotspotResult,
+    current: gpd.GeoDataFrame,
+    params: HotspotParams,
+    panel_date: date,
+    kwargs: dict,
+) -> HotspotResult:
+    """Add trends and the changes since the last panel's map to ``result``."""
+    places = kwargs["places"]
+    choices = {**result.choices, "panel_date": str(panel_date)}
     trends = hotspot_trends(
         current, result, params, panel_date, places=places, length=params.period
     )
