@@ -49,6 +49,7 @@ TARGETS = (
     ("hotspots.detect", "build_hotspots", "hotspot areas"),
     ("hotspots.detect", "kernel_density", "density (KDE)"),
     ("hotspots.detect", "find_contexts", "contexts (HDBSCAN)"),
+    ("hotspots.panel", "find_contexts", "contexts (HDBSCAN)"),
     ("hotspots.panel", "hotspot_trends", "trends"),
     ("pipeline", "hotspot_outputs", "write outputs"),
 )
@@ -134,6 +135,26 @@ def _guarded(step, *args: object) -> dict:
         return {"error": f"{type(exc).__name__}: {exc}"}
 
 
+class _Serial:
+    """A stand-in for ``ThreadPoolExecutor`` that runs each job when submitted."""
+
+    def __init__(self, max_workers: int = 1) -> None:
+        self.max_workers = max_workers
+
+    def __enter__(self) -> _Serial:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, job, *args, **kwargs):
+        from concurrent.futures import Future
+
+        done: Future = Future()
+        done.set_result(job(*args, **kwargs))
+        return done
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run our pipeline once, stage-timed; print a JSON record on stdout."""
     began = time.perf_counter()
@@ -146,20 +167,18 @@ def main(argv: list[str] | None = None) -> int:
         "--panel-date", type=date.fromisoformat, default=date(2026, 11, 30)
     )
     parser.add_argument("--no-map", action="store_true")
-    parser.add_argument(
-        "--proposals", action="store_true", help="apply bench/proposals.py first"
-    )
     args = parser.parse_args(argv)
     clock = StageClock()
     with clock.stage("imports"):
-        if args.proposals:
-            import proposals
-
-            proposals.apply()
         import pipeline
         from hotspots import HotspotParams
 
     missing = instrument(clock, TARGETS)
+    # cli.py finds point contexts in a second thread; here stages run one after
+    # another so that each one's time is its own.
+    import hotspots.panel
+
+    hotspots.panel.ThreadPoolExecutor = _Serial
     with clock.stage("read"):
         sources = [(p.name, p.read_bytes()) for p in args.incidents]
         area = (args.area.name, args.area.read_bytes()) if args.area else None

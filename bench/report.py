@@ -73,10 +73,9 @@ def markdown(record: dict) -> str:
         "one).",
         "",
         "| incidents | CSV MB | read only, pandas C | read only, pyarrow | ours "
-        "`cli.py hotspots` | ours + reader proposals | peer | time ratio | CPU "
-        "ratio | memory ratio | same with proposals | ours ÷ read (C / pyarrow) | "
-        "found ours | found peer | map HTML |",
-        "|---" * 15 + "|",
+        "`cli.py hotspots` | peer | time ratio | CPU ratio | memory ratio | ours ÷ "
+        "read (C / pyarrow) | found ours | found peer | map HTML |",
+        "|---" * 13 + "|",
     ]
     for s in sizes:
         stages = s.get("stages", {})
@@ -84,10 +83,9 @@ def markdown(record: dict) -> str:
         lines.append(
             f"| {s['n']:,} | {s['csv_mb']:.0f} | {_proc(s['read_c'])} | "
             f"{_proc(s['read_pyarrow'])} | {_proc(s['cli'])} | "
-            f"{_proc(s.get('whatif', {}))} | {_proc(s['peer'])} | "
+            f"{_proc(s['peer'])} | "
             f"{s.get('time_ratio', '-')} | {s.get('cpu_ratio', '-')} | "
-            f"{s.get('memory_ratio', '-')} | {s.get('whatif_time_ratio', '-')} / "
-            f"{s.get('whatif_cpu_ratio', '-')} / {s.get('whatif_memory_ratio', '-')} | "
+            f"{s.get('memory_ratio', '-')} | "
             f"{s['ours_over_read_c']} / "
             f"{s['ours_over_read_pyarrow']} | {_found(s, 'ours_truth')} | "
             f"{_found(s, 'peer_truth')} | "
@@ -107,14 +105,6 @@ def markdown(record: dict) -> str:
                     "memory ÷ peer with n_jobs=1",
                     one_m["tuned_memory_ratio"],
                     TARGET_MEMORY,
-                ),
-            ]
-        if "whatif_time_ratio" in one_m:
-            checks += [
-                (
-                    "time ÷ peer, ours with reader proposals",
-                    one_m["whatif_time_ratio"],
-                    TARGET_TIME,
                 ),
             ]
         lines += ["", "Targets at 1M incidents:", ""]

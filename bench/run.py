@@ -5,8 +5,6 @@ of fresh processes runs, so both pipelines meet the same machine state:
 
 1. ``bench/baseline.py``: just read the CSV (pandas C engine, then pyarrow);
 2. ``cli.py hotspots``: our pipeline end to end, exactly as a user runs it;
-3. ``bench/whatif_cli.py``: the same with the reader proposals of
-   ``bench/proposals.py`` patched in (what they would buy);
 4. ``bench/peer.py``: the usual way, with the cell size ours chose;
 5. ``bench/ours.py``: our pipeline again, stage by stage, plus trends, gaps and
    the app's map.
@@ -122,7 +120,6 @@ def _series(data, work: Path, args: argparse.Namespace) -> dict:
         "read_c": [],
         "read_pyarrow": [],
         "cli": [],
-        "whatif": [],
         "peer": [],
         "peer_tuned": [],
         "stages": [],
@@ -157,22 +154,6 @@ def _series(data, work: Path, args: argparse.Namespace) -> dict:
         else:
             cli["error"] = m.stderr.strip().splitlines()[-3:]
         out["cli"].append(cli)
-        if args.proposals and data.n <= args.proposals_max:
-            m = run_measured(
-                [
-                    PYTHON,
-                    "bench/whatif_cli.py",
-                    "hotspots",
-                    "--incidents",
-                    *files,
-                    "--area",
-                    str(data.area),
-                    "--out",
-                    str(work / f"whatif-{data.label}-{r}"),
-                ],
-                cwd=str(ROOT),
-            )
-            out["whatif"].append({"process": m.as_dict()})
         variants = [("peer", [])]
         if data.label in args.peer_tuned:
             variants.append(("peer_tuned", ["--n-jobs", "1"]))
@@ -224,7 +205,7 @@ def _series(data, work: Path, args: argparse.Namespace) -> dict:
 def _evaluate(data, raw: dict) -> dict:
     """Summarise one size: best runs, ratios, truth recovery, agreement."""
     result = {"label": data.label, "n": data.n, "csv_mb": round(data.megabytes(), 1)}
-    for key in ("read_c", "read_pyarrow", "cli", "whatif", "stages"):
+    for key in ("read_c", "read_pyarrow", "cli", "stages"):
         if raw[key]:
             result[key] = _best(raw[key])
     for key in ("peer", "peer_tuned"):
@@ -257,11 +238,6 @@ def _evaluate(data, raw: dict) -> dict:
         result["time_ratio"] = round(ours_p["wall_s"] / pp["wall_s"], 3)
         result["cpu_ratio"] = round(ours_p["cpu_s"] / pp["cpu_s"], 3)
         result["memory_ratio"] = round(ours_p["peak_mb"] / pp["peak_mb"], 3)
-        if "whatif" in result:
-            wp = result["whatif"]["process"]
-            result["whatif_time_ratio"] = round(wp["wall_s"] / pp["wall_s"], 3)
-            result["whatif_cpu_ratio"] = round(wp["cpu_s"] / pp["cpu_s"], 3)
-            result["whatif_memory_ratio"] = round(wp["peak_mb"] / pp["peak_mb"], 3)
     tuned = result.get("peer_tuned", {}).get("process")
     if tuned and not tuned["timed_out"] and tuned["returncode"] == 0:
         result["tuned_time_ratio"] = round(ours_p["wall_s"] / tuned["wall_s"], 3)
@@ -299,18 +275,6 @@ def main(argv: list[str] | None = None) -> int:
         choices=list(SIZES),
         default=["1m"],
         help="sizes at which the peer also runs with n_jobs=1",
-    )
-    parser.add_argument(
-        "--no-proposals",
-        dest="proposals",
-        action="store_false",
-        help="skip cli.py with the reader proposals (bench/whatif_cli.py)",
-    )
-    parser.add_argument(
-        "--proposals-max",
-        type=int,
-        default=1_000_000,
-        help="run the reader proposals only up to this many rows",
     )
     parser.add_argument("--results", type=Path, default=None, help="JSON results file")
     parser.add_argument("--markdown", type=Path, default=None, help="Markdown summary")

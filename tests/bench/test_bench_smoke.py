@@ -35,9 +35,10 @@ def test_bench_harness_runs_both_pipelines_on_2k_incidents(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     size = json.loads(results.read_text())["sizes"][0]
-    for run in ("read_c", "read_pyarrow", "cli", "whatif", "peer", "stages"):
+    for run in ("read_c", "read_pyarrow", "cli", "peer", "stages"):
         assert size[run]["process"]["returncode"] == 0, run
     stages = {"read", "validate", "project", "points", "grid", "Gi*", "hotspot areas"}
+    stages |= {"contexts (HDBSCAN)", "trends"}
     assert stages <= set(size["stages"]["stages_s"])
     assert size["agreement"]["counts_equal"]
     assert size["agreement"]["max_abs_z_difference"] < 1e-3
