@@ -15,6 +15,8 @@ tests/ui/test_cache_shared.py walks every page and checks nothing changed.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,6 +64,24 @@ class Sources:
     wimd: Source | None = None
     demo: bool = False
 
+    @functools.cached_property
+    def key(self) -> str:
+        """Return a digest of every file's name and bytes, worked out once.
+
+        Streamlit would otherwise hash the files' bytes again at every cached
+        call of every rerun (a tenth of a rerun on a 6 MB upload).
+        """
+        digest = hashlib.sha256(repr(self.demo).encode())
+        for field_ in dataclasses.fields(self):
+            value = getattr(self, field_.name)
+            if not value or isinstance(value, bool):
+                continue
+            pairs = (value,) if isinstance(value[0], str) else value
+            digest.update(f"{field_.name}:{len(pairs)}".encode())
+            for name, content in pairs:
+                digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+        return digest.hexdigest()
+
 
 @dataclass(frozen=True)
 class Request:
@@ -73,7 +93,15 @@ class Request:
     panel_date: date | None = None
 
 
-@st.cache_data(show_spinner=False)
+# Cached calls take Sources and Requests; hash them by the files' digest, never by
+# their bytes again (Streamlit turns a dataclass into a dict before hashing it).
+BY_DIGEST = {
+    Sources: lambda sources: sources.key,
+    Request: lambda r: (r.sources.key, r.choice, r.params, r.panel_date),
+}
+
+
+@st.cache_data(show_spinner=False, hash_funcs=BY_DIGEST)
 def demo_sources() -> Sources:
     """Return the embedded synthetic demo files."""
     files = pipeline.demo_sources()
@@ -120,7 +148,7 @@ def clear_uploads() -> None:
     st.session_state[state.UPLOADS] = {}
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=BY_DIGEST)
 def load(sources: Sources) -> pipeline.Inputs:
     """Read and validate the files into canonical frames.
 
@@ -160,7 +188,7 @@ def _names(sources: Sources) -> list[str]:
     return [name for name, _ in filter(None, pairs)]
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, hash_funcs=BY_DIGEST)
 def options(sources: Sources) -> tuple[list[str], list[str], date, date]:
     """Return the incident categories, partners and first and last day in the files."""
     incidents = load(sources).incidents
@@ -175,7 +203,7 @@ def options(sources: Sources) -> tuple[list[str], list[str], date, date]:
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=BY_DIGEST)
 def inputs(sources: Sources, choice: IncidentFilter) -> pipeline.Inputs:
     """Return the loaded inputs with only the incidents the filter keeps."""
     loaded = load(sources)
@@ -186,7 +214,7 @@ def inputs(sources: Sources, choice: IncidentFilter) -> pipeline.Inputs:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, hash_funcs=BY_DIGEST)
 def team_size(workers: Source) -> int:
     """Return how many workers the team file lists (it is checked on the way).
 
@@ -198,7 +226,7 @@ def team_size(workers: Source) -> int:
     return len(read_workers(*workers))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=BY_DIGEST)
 def detect(request: Request) -> HotspotResult:
     """Return the hotspot result for these files, filter, settings and panel date."""
     return pipeline.detect(
@@ -208,7 +236,7 @@ def detect(request: Request) -> HotspotResult:
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=BY_DIGEST)
 def since(request: Request, snapshot_id: int | None) -> SinceLast:
     """Return what changed since the saved panel ``snapshot_id`` (or one period)."""
     snapshot = None
@@ -223,7 +251,7 @@ def since_previous(request: Request, panel_date: date) -> SinceLast:
     return since(request, None if previous is None else previous.snapshot_id)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=BY_DIGEST)
 def gaps(request: Request) -> pipeline.Gaps:
     """Return the service gaps, area gaps, coverage and what-if for a result."""
     return pipeline.find_service_gaps(
@@ -231,7 +259,7 @@ def gaps(request: Request) -> pipeline.Gaps:
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=BY_DIGEST)
 def plan(request: Request, rota_params: RotaParams) -> pipeline.Plan:
     """Return gaps, sessions, rota and routes for these files and settings.
 
@@ -250,7 +278,7 @@ def plan(request: Request, rota_params: RotaParams) -> pipeline.Plan:
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=BY_DIGEST)
 def outputs(
     request: Request, rota_params: RotaParams, meeting_date: date
 ) -> dict[str, bytes]:

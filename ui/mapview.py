@@ -50,7 +50,7 @@ def twin_table(frame: gpd.GeoDataFrame, classes: pd.Series, lang: str) -> pd.Dat
     )
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=data.BY_DIGEST)
 def cached_map(
     request: data.Request, snapshot_id: int | None, lang: str, tiles: bool
 ) -> folium.Map:
