@@ -258,10 +258,15 @@ def _read_many(
         return _empty(kind), reports
     if len(frames) == 1:
         return frames[0], reports  # already categorical and indexed from 0
-    combined = pd.concat(frames, ignore_index=True)
     if kind == "incidents":
+        # One shared set of categories, so the files concatenate as categoricals
+        # (with different sets pandas falls back to a string per row).
         for col in ("category", "source"):
-            combined[col] = combined[col].astype(str).astype("category")
+            union = sorted(set().union(*(f[col].cat.categories for f in frames)))
+            frames = [
+                f.assign(**{col: f[col].cat.set_categories(union)}) for f in frames
+            ]
+    combined = pd.concat(frames, ignore_index=True)
     return gpd.GeoDataFrame(combined, geometry="geometry", crs=BNG), reports
 
 

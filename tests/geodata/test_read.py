@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from geodata.crs import BNG
@@ -266,3 +267,18 @@ def test_from_to_window_becomes_when_end():
     assert frame["when_end"].iloc[0].isoformat() == "2026-12-11T23:00:00"
     assert frame["when_end"].iloc[1:].isna().all()
     assert any("time window is ignored" in note for note in reports[0].notes)
+
+
+def test_several_files_keep_categories_as_one_categorical():
+    """Files with different themes combine into one categorical, values unchanged."""
+    head = b"date,category,source,latitude,longitude\n"
+    first = (
+        "a.csv",
+        head + b"2025-01-01,violence,p,51.62,-3.94\n2025-01-02,drugs,p,51.62,-3.94\n",
+    )
+    second = ("b.csv", head + b"2025-01-03,weapon,q,51.62,-3.94\n")
+    frame, _ = read_incidents([first, second])
+    assert isinstance(frame["category"].dtype, pd.CategoricalDtype)
+    assert list(frame["category"].astype(str)) == ["violence", "drugs", "weapon"]
+    assert list(frame["source"].astype(str)) == ["p", "p", "q"]
+    assert sorted(frame["category"].cat.categories) == ["drugs", "violence", "weapon"]
