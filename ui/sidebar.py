@@ -40,6 +40,13 @@ def _keep_known(key: str, options: list[str]) -> None:
 
 
 def _keep_dates(first: date, last: date) -> None:
+    """Keep the chosen dates inside the files' range; new files start on all of it."""
+    if st.session_state.get(state.SB_DATES_RANGE) != (first, last):
+        # Other files (or none readable before): an old span would filter these.
+        st.session_state[state.SB_DATES_RANGE] = (first, last)
+        st.session_state[state.SB_DATES] = (first, last)
+        st.session_state[state.SB_PANEL_DATE] = last
+        return
     span = st.session_state.get(state.SB_DATES)
     if not span or any(not first <= d <= last for d in span):
         st.session_state[state.SB_DATES] = (first, last)

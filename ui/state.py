@@ -36,6 +36,7 @@ LANG = "lang"
 MAP = "panel_map"
 HOTSPOT_PICK = "hotspot_pick"
 SB_DATES = "sb_dates"
+SB_DATES_RANGE = "sb_dates_range"  # the files' first and last day SB_DATES was set for
 SB_CATEGORIES = "sb_categories"
 SB_SOURCES = "sb_sources"
 SB_BANDS = "sb_bands"

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+import pipeline
 from store import AuditEvent, audit_log, open_store
 from ui import state
 
@@ -364,3 +365,23 @@ def test_someone_off_sick_replans_only_what_must_change(fresh):
     lines = changes[-1].splitlines()
     assert 1 <= len(lines) <= 6
     assert all(name in line for line in lines)
+
+
+def test_files_read_after_a_failed_read_start_on_their_whole_date_range(fresh):
+    """A study area alone (nothing to analyse) does not pin the dates to one day."""
+    files = pipeline.demo_sources()
+    app = fresh()
+    app.session_state[state.UPLOADS] = {"area": tuple(files["area"])}
+    app.run()
+    assert app.error  # no incidents file: the page says so
+    app.session_state[state.UPLOADS] = {
+        "area": tuple(files["area"]),
+        "incidents": tuple(files["incidents"]),
+    }
+    app.run()
+    assert not app.exception
+    first, last = app.date_input(key=state.SB_DATES).value
+    incidents = pipeline.load_inputs(incidents=files["incidents"]).incidents
+    assert first == incidents["when"].min().date()
+    assert last == incidents["when"].max().date()
+    assert _analysed(app) > 1000
