@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,24 +19,34 @@ def demo_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def plan_dir(demo_dir, tmp_path_factory) -> Path:
+def run_plan(demo_dir) -> Callable[..., Path]:
+    """Return a runner of `cli.py plan` on the demo data: (out, *extra options)."""
+
+    def _run(out: Path, *extra: str, time_limit: int = 5) -> Path:
+        d = demo_dir
+        code = main(
+            [
+                "plan",
+                "--incidents", str(d / "incidents.csv"),
+                "--contacts", str(d / "contacts.csv"),
+                "--services", str(d / "services.csv"),
+                "--spaces", str(d / "spaces.csv"),
+                "--workers", str(d / "workers.csv"),
+                "--area", str(d / "area.geojson"),
+                "--start", "2026-12-07",
+                "--days", "14",
+                "--time-limit", str(time_limit),
+                "--out", str(out),
+                *extra,
+            ]
+        )  # fmt: skip
+        assert code == 0
+        return out
+
+    return _run
+
+
+@pytest.fixture(scope="session")
+def plan_dir(run_plan, tmp_path_factory) -> Path:
     """A full `cli.py plan` run on the demo data."""
-    out = tmp_path_factory.mktemp("plan")
-    d = demo_dir
-    code = main(
-        [
-            "plan",
-            "--incidents", str(d / "incidents.csv"),
-            "--contacts", str(d / "contacts.csv"),
-            "--services", str(d / "services.csv"),
-            "--spaces", str(d / "spaces.csv"),
-            "--workers", str(d / "workers.csv"),
-            "--area", str(d / "area.geojson"),
-            "--start", "2026-12-07",
-            "--days", "14",
-            "--time-limit", "5",
-            "--out", str(out),
-        ]
-    )  # fmt: skip
-    assert code == 0
-    return out
+    return run_plan(tmp_path_factory.mktemp("plan"))

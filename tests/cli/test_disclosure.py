@@ -30,32 +30,12 @@ COUNTED = {
 }
 
 
-def _plan(demo_dir: Path, out: Path, *extra: str) -> Path:
-    d = demo_dir
-    code = main(
-        [
-            "plan",
-            "--incidents", str(d / "incidents.csv"),
-            "--contacts", str(d / "contacts.csv"),
-            "--services", str(d / "services.csv"),
-            "--spaces", str(d / "spaces.csv"),
-            "--workers", str(d / "workers.csv"),
-            "--area", str(d / "area.geojson"),
-            "--start", "2026-12-07",
-            "--days", "14",
-            "--time-limit", "3",
-            "--out", str(out),
-            *extra,
-        ]
-    )  # fmt: skip
-    assert code == 0
-    return out
-
-
 @pytest.fixture(scope="module")
-def publishable_dir(demo_dir, tmp_path_factory) -> Path:
+def publishable_dir(run_plan, tmp_path_factory) -> Path:
     """A `cli.py plan --publishable` run on the demo data."""
-    return _plan(demo_dir, tmp_path_factory.mktemp("publishable"), "--publishable")
+    return run_plan(
+        tmp_path_factory.mktemp("publishable"), "--publishable", time_limit=3
+    )
 
 
 @pytest.fixture(scope="module")
