@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import threading
 
 import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+import streamlit_folium
 from streamlit_folium import st_folium
 
 import pipeline
@@ -20,6 +22,10 @@ from ui.lang import current, tr
 from ui.maps import build_map, hotspot_at
 
 MAP_HEIGHT = 640
+# streamlit-folium's component, kept before ``drawn_map`` ever swaps it to capture
+# its arguments, so drawing never meets the stand-in.
+_DRAW = streamlit_folium._component_func
+_CAPTURING = threading.Lock()
 
 
 def twin_table(frame: gpd.GeoDataFrame, classes: pd.Series, lang: str) -> pd.DataFrame:
@@ -76,6 +82,35 @@ def cached_map(
     return fmap
 
 
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=data.BY_DIGEST)
+def drawn_map(
+    request: data.Request, snapshot_id: int | None, lang: str, tiles: bool
+) -> dict:
+    """Return what ``st_folium`` sends the browser for this map, worked out once.
+
+    ``st_folium`` renders the whole folium map (every GeoJSON layer, three times)
+    on every run: two thirds of a cached rerun on 100k incidents, and a third of
+    the server's time under 20 sessions (bench/load.py). So ``st_folium`` runs once
+    per map with its component call captured, and later runs send the same
+    arguments (streamlit-folium is pinned; ``tests/e2e`` clicks the map).
+    """
+    fmap = copy.deepcopy(cached_map(request, snapshot_id, lang, tiles))
+    captured: dict = {}
+    with _CAPTURING:  # sessions run in threads: one capture at a time
+        streamlit_folium._component_func = lambda **kwargs: captured.update(kwargs)
+        try:
+            st_folium(
+                fmap,
+                key=state.MAP,
+                returned_objects=["last_object_clicked"],
+                height=MAP_HEIGHT,
+                width=None,
+            )
+        finally:
+            streamlit_folium._component_func = _DRAW
+    return captured
+
+
 def _picked(ids: list[str], frame: gpd.GeoDataFrame, click: dict | None) -> str:
     if click and click != st.session_state.get(state.MAP_LAST_CLICK):
         # Act on a click once, so the picker can still be changed by hand later.
@@ -101,14 +136,7 @@ def render_map_section(
     lang = current()
     snapshot_id = None if since.snapshot is None else since.snapshot.snapshot_id
     tiles = not st.session_state.get(state.SB_OFFLINE, False)
-    fmap = copy.deepcopy(cached_map(request, snapshot_id, lang, tiles))
-    returned = st_folium(
-        fmap,
-        key=state.MAP,
-        returned_objects=["last_object_clicked"],
-        height=MAP_HEIGHT,
-        width=None,
-    )
+    returned = _DRAW(**drawn_map(request, snapshot_id, lang, tiles))
     st.caption(tr("map.caption"))
     frame = areas(result)
     if frame.empty:
