@@ -225,3 +225,26 @@ def test_publishable_toggle_sets_and_restores_the_threshold(fresh):
     threshold = app.number_input(key=state.SB_THRESHOLD)
     assert (threshold.value, threshold.min) == (12, 2)
     assert not app.exception
+
+
+def test_rota_page_pack_carries_the_panels_decisions(fresh, deferred):
+    """The pack offered beside the rota lists the decisions saved for its meeting."""
+    app = fresh()
+    app.run()
+    meeting = app.date_input(key=state.DECISION_DATE).value
+    app.multiselect(key=state.DECISION_TARGETS).set_value(["H01"])
+    app.text_area(key=state.DECISION_TEXT).set_value("Two workers at Castle Square")
+    app.button(key=state.DECISION_SAVE).click().run()
+    assert not app.exception
+    app.switch_page(ROTA).run()
+    app.date_input(key=state.ROTA_MEETING).set_value(meeting)
+    app.number_input(key=state.ROTA_TIME_LIMIT).set_value(3)
+    app.button(key=state.ROTA_PLAN).click().run()
+    assert not app.exception
+    packs = [
+        make
+        for (_, key), _, make in _rendered(app, deferred, "rota")
+        if key == "download_panel_pack.html"
+    ]
+    assert len(packs) == 1
+    assert "Two workers at Castle Square" in packs[0]()

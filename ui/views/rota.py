@@ -13,7 +13,7 @@ from i18n.terms import long_date, term
 from outreach.params import RotaParams
 from store import save_rota
 from ui import data, memory, replan, state
-from ui.exports import build_pack, calendar_file, download
+from ui.exports import build_pack, calendar_file, decisions_on, download
 from ui.lang import current, show_error, tr
 
 # File name, catalogue key of the button label and MIME type, in the order shown.
@@ -178,6 +178,7 @@ def render() -> None:
     inputs = data.inputs(request.sources, request.choice)
     since = data.since_previous(request, panel_date)
     gaps = plan.gaps
+    engine = memory.engine()  # the pack is made when pressed, outside this run
 
     def _pack() -> str:
         return build_pack(
@@ -188,6 +189,7 @@ def render() -> None:
             inputs=inputs,
             gaps=gaps,
             plan=plan,
+            decisions=decisions_on(engine, meeting),
         )
 
     with columns[-1]:
