@@ -136,23 +136,13 @@ def _guarded(step, *args: object) -> dict:
 
 
 class _Serial:
-    """A stand-in for ``ThreadPoolExecutor`` that runs each job when submitted."""
+    """A stand-in for ``hotspots.offload.Offloaded`` that runs the call at once."""
 
-    def __init__(self, max_workers: int = 1) -> None:
-        self.max_workers = max_workers
+    def __init__(self, fn, *args, items: int, **kwargs) -> None:
+        self._value = fn(*args, **kwargs)
 
-    def __enter__(self) -> _Serial:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def submit(self, job, *args, **kwargs):
-        from concurrent.futures import Future
-
-        done: Future = Future()
-        done.set_result(job(*args, **kwargs))
-        return done
+    def result(self):
+        return self._value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,11 +164,12 @@ def main(argv: list[str] | None = None) -> int:
         from hotspots import HotspotParams
 
     missing = instrument(clock, TARGETS)
-    # cli.py finds point contexts in a second thread; here stages run one after
+    # cli.py finds point contexts in a second process (a thread for small data);
+    # here stages run one after
     # another so that each one's time is its own.
     import hotspots.panel
 
-    hotspots.panel.ThreadPoolExecutor = _Serial
+    hotspots.panel.offload = _Serial
     with clock.stage("read"):
         sources = [(p.name, p.read_bytes()) for p in args.incidents]
         area = (args.area.name, args.area.read_bytes()) if args.area else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import geopandas as gpd
@@ -13,6 +12,7 @@ import pandas as pd
 from hotspots.changes import compare_hotspots, summarise_changes
 from hotspots.contexts import find_contexts
 from hotspots.detect import detect_hotspots, selected
+from hotspots.offload import offload
 from hotspots.params import HotspotParams
 from hotspots.periods import previous_panel_date
 from hotspots.result import HotspotResult
@@ -49,24 +49,26 @@ def analyse(
     cutoff = pd.Timestamp(panel_date) + pd.Timedelta(days=1)
     current = incidents[incidents["when"] < cutoff]
     kwargs = {"area": area, "places": places}
-    # Point contexts need only the incidents' positions: find them in a second
-    # thread while the map, trends and last panel's map are worked out (GEOS,
-    # the k-d tree and NumPy release the GIL), then add them to the result.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        chosen = selected(current, params)
-        contexts_job = pool.submit(
-            find_contexts,
-            chosen.geometry.x.to_numpy(),
-            chosen.geometry.y.to_numpy(),
-            threshold=params.threshold,
-            places=places,
-        )
-        result = detect_hotspots(
-            current, params, contacts=contacts, with_contexts=False, **kwargs
-        )
-        if result.status == "ok":
-            result = _with_trends(result, current, params, panel_date, kwargs)
-        contexts, context_choices = contexts_job.result()
+    # Point contexts need only the incidents' positions: find them beside the
+    # map, trends and last panel's map (in a second process for large data,
+    # else a thread), then add them to the result.
+    chosen = selected(current, params)
+    xy = chosen.geometry.get_coordinates().to_numpy()
+    contexts_job = offload(
+        find_contexts,
+        xy[:, 0],
+        xy[:, 1],
+        items=len(xy),
+        threshold=params.threshold,
+        places=places,
+    )
+    del chosen, xy
+    result = detect_hotspots(
+        current, params, contacts=contacts, with_contexts=False, **kwargs
+    )
+    if result.status == "ok":
+        result = _with_trends(result, current, params, panel_date, kwargs)
+    contexts, context_choices = contexts_job.result()
     if result.status != "ok":
         return dataclasses.replace(
             result, choices={**result.choices, "panel_date": str(panel_date)}
