@@ -11,7 +11,7 @@ import pandas as pd
 
 from hotspots.changes import compare_hotspots, summarise_changes
 from hotspots.contexts import find_contexts
-from hotspots.detect import detect_hotspots, selected
+from hotspots.detect import detect_hotspots, point_xy, selected
 from hotspots.offload import offload
 from hotspots.params import HotspotParams
 from hotspots.periods import previous_panel_date
@@ -47,22 +47,23 @@ def analyse(
     if panel_date is None:
         panel_date = incidents["when"].max().date() if len(incidents) else date.today()
     cutoff = pd.Timestamp(panel_date) + pd.Timedelta(days=1)
-    current = incidents[incidents["when"] < cutoff]
+    up_to = (incidents["when"] < cutoff).to_numpy()
+    current = incidents if up_to.all() else incidents[up_to]  # no copy when all
     kwargs = {"area": area, "places": places}
     # Point contexts need only the incidents' positions: find them beside the
     # map, trends and last panel's map (in a second process for large data,
     # else a thread), then add them to the result.
     chosen = selected(current, params)
-    xy = chosen.geometry.get_coordinates().to_numpy()
+    x, y = point_xy(chosen)
     contexts_job = offload(
         find_contexts,
-        xy[:, 0],
-        xy[:, 1],
-        items=len(xy),
+        x,
+        y,
+        items=len(x),
         threshold=params.threshold,
         places=places,
     )
-    del chosen, xy
+    del chosen, x, y
     result = detect_hotspots(
         current, params, contacts=contacts, with_contexts=False, **kwargs
     )
