@@ -90,6 +90,9 @@ OUTLINE_GRID_M = 50.0
 BUFFER_M = 50.0
 MIN_CLUSTER_SHARE = 0.01
 MIN_CLUSTER_CAP = 50
+# Spots of a grid up to this many cells are counted in a table of flags (one
+# byte a cell), finer ones by hashing.
+_FLAG_CELLS = 1 << 25
 
 
 def empty_contexts() -> gpd.GeoDataFrame:
@@ -129,6 +132,16 @@ def _location_keys(x: np.ndarray, y: np.ndarray, resolution: float) -> np.ndarra
     return (gx - gx.min()) * span + (gy - gy.min())
 
 
+def _count_distinct(keys: np.ndarray) -> int:
+    """Return how many different values the non-negative ``keys`` take."""
+    cells = int(keys.max()) + 1
+    if cells > _FLAG_CELLS:
+        return len(pd.unique(keys))
+    seen = np.zeros(cells, bool)
+    seen[keys] = True
+    return int(np.count_nonzero(seen))
+
+
 def collapse_locations(
     x: np.ndarray, y: np.ndarray, resolution: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -140,29 +153,36 @@ def collapse_locations(
         Location coordinates (m, 2), the mean of their incidents, and incident
         counts (m,).
     """
-    key = _location_keys(x, y, resolution)
-    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    # Codes of the sorted distinct keys, as np.unique's inverse, by hashing.
+    inverse, _ = pd.factorize(_location_keys(x, y, resolution), sort=True)
+    counts = np.bincount(inverse)
     sx = np.bincount(inverse, weights=x) / counts
     sy = np.bincount(inverse, weights=y) / counts
     return np.column_stack([sx, sy]), counts.astype(float)
 
 
-def _hulls(xy: np.ndarray, labels: np.ndarray, grid: float) -> np.ndarray:
-    """Return each cluster's convex hull of its locations rounded to ``grid`` m."""
-    order = np.argsort(labels, kind="stable")
-    order = order[labels[order] >= 0]
-    rounded = np.round(xy[order] / grid) * grid if grid else xy[order]
-    return shapely.convex_hull(shapely.multipoints(rounded, indices=labels[order]))
+def _hulls(points: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Return each cluster's convex hull of its locations (points or (m, 2))."""
+    member = np.nonzero(labels >= 0)[0]
+    order = member[np.argsort(labels[member], kind="stable")]
+    return shapely.convex_hull(
+        shapely.multipoints(points[order], indices=labels[order])
+    )
 
 
 def _weight_within(
-    shapes: np.ndarray, locations: shapely.STRtree, weight: np.ndarray
+    shapes: np.ndarray, locations: shapely.STRtree, xy: np.ndarray, weight: np.ndarray
 ) -> np.ndarray:
     """Return the incidents at locations inside or on each shape.
 
-    One query of a tree of the location points for all shapes at once.
+    One query of a tree of the location points finds the locations in each
+    shape's bounding box; the prepared shapes then test coordinates, which is
+    the tree's own ``intersects`` test without a point geometry per pair.
     """
-    shape, location = locations.query(shapes, predicate="intersects")
+    shape, location = locations.query(shapes)
+    shapely.prepare(shapes)
+    hit = shapely.intersects_xy(shapes[shape], xy[location, 0], xy[location, 1])
+    shape, location = shape[hit], location[hit]
     return np.bincount(shape, weights=weight[location], minlength=len(shapes))
 
 
@@ -170,6 +190,7 @@ def _excess(
     places: np.ndarray,
     area: np.ndarray,
     locations: shapely.STRtree,
+    xy: np.ndarray,
     weight: np.ndarray,
     extent: shapely.Geometry,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -182,39 +203,49 @@ def _excess(
     of at least the observed incidents at that rate, multiplied by the number of
     places of that size that fit in the extent (the data's convex hull, widened by
     ``BUFFER_M``; at least the number of candidates): HDBSCAN searched them all.
+
+    The ring can only raise the background, so a place less than ``MIN_CONTRAST``
+    times as dense as the average fails whatever its ring holds; its ring is not
+    drawn (most candidates in a large file), its contrast is the one against the
+    average and its p-value 1. Every other place gets exactly the full test.
     """
+    inside = _weight_within(places, locations, xy, weight)
+    average = weight.sum() / shapely.area(extent)
+    contrast = inside / (average * area)
+    p = np.ones(len(places))
+    ringed = contrast >= MIN_CONTRAST
+    if not ringed.any():
+        return contrast, p
+    place, inner = places[ringed], inside[ringed]
     outer = shapely.union(
-        shapely.intersection(shapely.buffer(places, RING_M), extent), places
+        shapely.intersection(shapely.buffer(place, RING_M), extent), place
     )
-    inside = _weight_within(places, locations, weight)
-    around = _weight_within(outer, locations, weight) - inside
-    ring_area = np.maximum(shapely.area(outer) - shapely.area(places), 1.0)
-    rate = np.maximum(around / ring_area, weight.sum() / shapely.area(extent))
-    expected = rate * area
-    tests = np.maximum(shapely.area(extent) / area, len(places))
-    p = np.minimum(poisson_sf(inside - 1, expected) * tests, 1.0)
-    return inside / expected, p
+    around = _weight_within(outer, locations, xy, weight) - inner
+    ring_area = np.maximum(shapely.area(outer) - shapely.area(place), 1.0)
+    expected = np.maximum(around / ring_area, average) * area[ringed]
+    tests = np.maximum(shapely.area(extent) / area[ringed], len(places))
+    p[ringed] = np.minimum(poisson_sf(inner - 1, expected) * tests, 1.0)
+    contrast[ringed] = inner / expected
+    return contrast, p
 
 
-def _catchment(xy: np.ndarray) -> np.ndarray:
+def _catchment(nearest: np.ndarray) -> np.ndarray:
     """Return the area each location stands for: a disc half-way to its neighbour.
 
     A police.uk snap point or a postcode centroid carries the incidents of the
     area around it, so its density is its incidents over that area, not over a
-    few square metres; capped at half ``MAX_GAP_M`` in radius.
+    few square metres; capped at half ``MAX_GAP_M`` in radius, so a neighbour
+    beyond ``MAX_GAP_M`` counts as none. ``nearest`` is the distance to the
+    nearest other location (``np.inf`` for none).
     """
-    if len(xy) < 2:
-        return np.full(len(xy), math.pi * (MAX_GAP_M / 2) ** 2)
-    dist, _ = cKDTree(xy).query(xy, k=2)
-    return math.pi * np.minimum(dist[:, 1] / 2, MAX_GAP_M / 2) ** 2
+    return math.pi * np.minimum(nearest / 2, MAX_GAP_M / 2) ** 2
 
 
 def _locations(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """Collapse incidents to weighted locations sorted by x, snapping if too many."""
     resolution = 1.0
     for step in SNAP_STEPS_M:
-        # Counting distinct keys by hashing is cheap; only the chosen one is sorted.
-        if len(pd.unique(_location_keys(x, y, resolution))) <= MAX_LOCATIONS:
+        if _count_distinct(_location_keys(x, y, resolution)) <= MAX_LOCATIONS:
             break
         resolution = step
         log.info(
@@ -263,12 +294,12 @@ def _is_context(
     index = np.full(n_groups + 1, -1)
     index[np.nonzero(ok)[0]] = np.arange(ok.sum())
     sub = index[labels]
-    places = shapely.buffer(_hulls(xy, sub, 0.0), same_place)
+    places = shapely.buffer(_hulls(locations.geometries, sub), same_place)
     represented = np.bincount(
         sub[sub >= 0], weights=catchment[sub >= 0], minlength=len(places)
     )
     area = np.maximum(shapely.area(places), represented)
-    contrast, p = _excess(places, area, locations, weight, extent)
+    contrast, p = _excess(places, area, locations, xy, weight, extent)
     ok[ok] = (p < ALPHA) & (contrast >= MIN_CONTRAST)
     return ok
 
@@ -359,9 +390,10 @@ def find_contexts(
         same_place=same_place,
         max_gap=MAX_GAP_M,
     )
-    catchment = _catchment(xy)
-    extent = shapely.buffer(shapely.convex_hull(shapely.multipoints(xy)), BUFFER_M)
-    locations = shapely.STRtree(shapely.points(xy))
+    catchment = _catchment(tree.nearest)
+    points = shapely.points(xy)
+    extent = shapely.buffer(shapely.convex_hull(shapely.multipoints(points)), BUFFER_M)
+    locations = shapely.STRtree(points)
     tested = 0
 
     def distinct(labels: np.ndarray, strength: np.ndarray) -> np.ndarray:
@@ -408,5 +440,6 @@ def find_contexts(
             "locations": suppress_counts(n_locations, threshold).to_numpy(),
         }
     )
-    outlines = shapely.buffer(_hulls(xy, labels, OUTLINE_GRID_M), BUFFER_M)
+    lattice = np.round(xy / OUTLINE_GRID_M) * OUTLINE_GRID_M
+    outlines = shapely.buffer(_hulls(lattice, labels), BUFFER_M)
     return gpd.GeoDataFrame(frame, geometry=outlines, crs=BNG), choices

@@ -236,3 +236,86 @@ def test_swansea_violence_has_a_context_at_castle_square(real_data):
     assert 1 <= len(found) <= 10
     castle = load_places().set_index("name").geometry["Castle Square"]
     assert found.geometry.iloc[0].distance(castle) < 300, found["name"].iloc[0]
+
+
+def test_distinct_keys_are_counted_alike_by_flags_and_by_hashing(monkeypatch):
+    """Both ways of counting distinct spots agree with np.unique."""
+    rng = np.random.default_rng(0)
+    keys = rng.integers(0, 5000, 3000)
+    assert contexts._count_distinct(keys) == len(np.unique(keys))
+    monkeypatch.setattr(contexts, "_FLAG_CELLS", 100)
+    assert contexts._count_distinct(keys) == len(np.unique(keys))
+
+
+def test_collapsed_locations_are_the_sorted_distinct_spots():
+    """Locations come in key order with their incidents' mean and count."""
+    x = np.array([10.2, 3.1, 10.4, 3.0, 7.0])
+    y = np.array([5.0, 5.0, 5.0, 5.0, 1.0])
+    xy, weight = contexts.collapse_locations(x, y, 1.0)
+    key = contexts._location_keys(x, y, 1.0)
+    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    assert np.array_equal(weight, counts)
+    assert np.array_equal(xy[:, 0], np.bincount(inverse, weights=x) / counts)
+    assert xy.tolist() == [[3.05, 5.0], [7.0, 1.0], [10.3, 5.0]]
+
+
+def test_weight_within_counts_locations_on_an_edge_or_corner():
+    """Points on a square's edge and corner count, as the tree's intersects test."""
+    xy = np.array([[0.0, 0.0], [5.0, 0.0], [5.0, 5.0], [10.0, 10.0], [11.0, 5.0]])
+    weight = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+    shapes = np.array([shapely.box(0, 0, 10, 10), shapely.box(4, 4, 6, 6)])
+    locations = shapely.STRtree(shapely.points(xy))
+    found = contexts._weight_within(shapes, locations, xy, weight)
+    shape, location = locations.query(shapes, predicate="intersects")
+    assert found.tolist() == [15.0, 4.0]
+    assert found.tolist() == np.bincount(shape, weights=weight[location]).tolist()
+
+
+def _reference_excess(places, area, locations, xy, weight, extent):
+    """The ring test drawn for every place (before the shortcut)."""
+    outer = shapely.union(
+        shapely.intersection(shapely.buffer(places, contexts.RING_M), extent), places
+    )
+    inside = contexts._weight_within(places, locations, xy, weight)
+    around = contexts._weight_within(outer, locations, xy, weight) - inside
+    ring_area = np.maximum(shapely.area(outer) - shapely.area(places), 1.0)
+    rate = np.maximum(around / ring_area, weight.sum() / shapely.area(extent))
+    expected = rate * area
+    tests = np.maximum(shapely.area(extent) / area, len(places))
+    p = np.minimum(contexts.poisson_sf(inside - 1, expected) * tests, 1.0)
+    return inside / expected, p
+
+
+def test_rings_are_skipped_only_where_the_average_already_refuses():
+    """Places denser than the average get the full test; the others still fail.
+
+    The planted places are about 10 times the average (drawn 80 m wide); a few
+    random places are over 3 times the average but not their ring.
+    """
+    x, y = _planted(0, per=60, noise=3000)
+    xy, weight = contexts.collapse_locations(x, y, 1.0)
+    rng = np.random.default_rng(1)
+    centres = np.vstack(
+        [np.column_stack([X0, Y0]) + CENTRES, xy[rng.choice(len(xy), 40)]]
+    )
+    places = shapely.buffer(
+        shapely.points(centres), np.r_[80.0, 80.0, 80.0, [40.0] * 40]
+    )
+    area = shapely.area(places)
+    locations = shapely.STRtree(shapely.points(xy))
+    extent = shapely.buffer(shapely.convex_hull(shapely.multipoints(xy)), 50.0)
+    contrast, p = contexts._excess(places, area, locations, xy, weight, extent)
+    ref_contrast, ref_p = _reference_excess(places, area, locations, xy, weight, extent)
+    inside = contexts._weight_within(places, locations, xy, weight)
+    average = inside / (weight.sum() / shapely.area(extent) * area)
+    ringed = average >= contexts.MIN_CONTRAST
+    assert 3 <= ringed.sum() < len(places)
+    assert np.array_equal(contrast[ringed], ref_contrast[ringed])
+    assert np.array_equal(p[ringed], ref_p[ringed])
+    assert np.array_equal(contrast[~ringed], average[~ringed])
+    assert (p[~ringed] == 1.0).all()
+    passed = (p < contexts.ALPHA) & (contrast >= contexts.MIN_CONTRAST)
+    ref_passed = (ref_p < contexts.ALPHA) & (ref_contrast >= contexts.MIN_CONTRAST)
+    assert np.array_equal(passed, ref_passed)
+    assert passed[:3].all()
+    assert (ringed & ~passed).any()
