@@ -65,6 +65,7 @@ from geodata.crs import BNG
 from geodata.disclosure import safe_count, shown_counts, suppress_counts
 from geodata.errors import InputDataError
 from hotspots.hdbscan_weighted import condense
+from hotspots.locations import weighted_locations
 from hotspots.pvalues import poisson_sf
 
 log = logging.getLogger(__name__)
@@ -77,8 +78,6 @@ CONTEXT_COLUMNS = [
     "locations",
     "geometry",
 ]
-MAX_LOCATIONS = 30_000
-SNAP_STEPS_M = (5.0, 10.0, 25.0, 50.0)
 SAME_PLACE_M = 25.0
 MAX_GAP_M = 200.0
 MAX_SPAN_M = 1000.0
@@ -90,9 +89,6 @@ OUTLINE_GRID_M = 50.0
 BUFFER_M = 50.0
 MIN_CLUSTER_SHARE = 0.01
 MIN_CLUSTER_CAP = 50
-# Spots of a grid up to this many cells are counted in a table of flags (one
-# byte a cell), finer ones by hashing.
-_FLAG_CELLS = 1 << 25
 
 
 def empty_contexts() -> gpd.GeoDataFrame:
@@ -122,43 +118,6 @@ def choose_min_cluster_size(
             f"threshold {threshold}"
         )
     return int(min_cluster_size), "set by the user"
-
-
-def _location_keys(x: np.ndarray, y: np.ndarray, resolution: float) -> np.ndarray:
-    """Return one integer per ``resolution``-metre spot (equal spot, equal key)."""
-    gx = np.round(x / resolution).astype(np.int64)
-    gy = np.round(y / resolution).astype(np.int64)
-    span = int(gy.max() - gy.min()) + 1
-    return (gx - gx.min()) * span + (gy - gy.min())
-
-
-def _count_distinct(keys: np.ndarray) -> int:
-    """Return how many different values the non-negative ``keys`` take."""
-    cells = int(keys.max()) + 1
-    if cells > _FLAG_CELLS:
-        return len(pd.unique(keys))
-    seen = np.zeros(cells, bool)
-    seen[keys] = True
-    return int(np.count_nonzero(seen))
-
-
-def collapse_locations(
-    x: np.ndarray, y: np.ndarray, resolution: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Merge incidents on the same ``resolution``-metre spot into weighted locations.
-
-    Returns
-    -------
-    ndarray, ndarray
-        Location coordinates (m, 2), the mean of their incidents, and incident
-        counts (m,).
-    """
-    # Codes of the sorted distinct keys, as np.unique's inverse, by hashing.
-    inverse, _ = pd.factorize(_location_keys(x, y, resolution), sort=True)
-    counts = np.bincount(inverse)
-    sx = np.bincount(inverse, weights=x) / counts
-    sy = np.bincount(inverse, weights=y) / counts
-    return np.column_stack([sx, sy]), counts.astype(float)
 
 
 def _hulls(points: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -239,23 +198,6 @@ def _catchment(nearest: np.ndarray) -> np.ndarray:
     nearest other location (``np.inf`` for none).
     """
     return math.pi * np.minimum(nearest / 2, MAX_GAP_M / 2) ** 2
-
-
-def _locations(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Collapse incidents to weighted locations sorted by x, snapping if too many."""
-    resolution = 1.0
-    for step in SNAP_STEPS_M:
-        if _count_distinct(_location_keys(x, y, resolution)) <= MAX_LOCATIONS:
-            break
-        resolution = step
-        log.info(
-            "contexts: over %d distinct locations, snapped to a %.0f m grid",
-            MAX_LOCATIONS,
-            resolution,
-        )
-    xy, weight = collapse_locations(x, y, resolution)
-    order = np.argsort(xy[:, 0], kind="stable")
-    return xy[order], weight[order], resolution
 
 
 def _core(labels: np.ndarray, strength: np.ndarray) -> np.ndarray:
@@ -375,7 +317,7 @@ def find_contexts(
         choices.update(distinct_locations=0, candidates_tested=0, contexts=0)
         log.info("contexts: %d incidents, fewer than the %d needed", n, size)
         return empty_contexts(), choices
-    xy, weight, resolution = _locations(x, y)
+    xy, weight, resolution = weighted_locations(x, y)
     same_place = max(SAME_PLACE_M, resolution)
     choices.update(
         location_resolution_m=resolution,

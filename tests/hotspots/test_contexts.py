@@ -10,6 +10,7 @@ import pytest
 import shapely
 
 import hotspots.contexts as contexts
+import hotspots.locations as spots
 from geodata.crs import BNG
 from geodata.errors import InputDataError
 from hotspots.contexts import CONTEXT_COLUMNS, find_contexts
@@ -103,7 +104,7 @@ def test_places_are_found_inside_a_background_that_joins_up():
     parts = [c + rng.normal(0, 20, (150, 2)) for c in centres]
     xy = np.vstack([*parts, rng.uniform(0, 4000, (20_000, 2))])
     x, y = X0 + xy[:, 0], Y0 + xy[:, 1]
-    locations, weight, _ = contexts._locations(x, y)
+    locations, weight, _ = spots.weighted_locations(x, y)
     plain, _ = contexts.condense(
         locations,
         weight,
@@ -207,7 +208,7 @@ def test_too_few_incidents_give_an_empty_table():
 
 def test_many_distinct_locations_are_snapped_and_the_grid_reported(monkeypatch):
     """Over the location cap, incidents are snapped to a coarser grid, still found."""
-    monkeypatch.setattr(contexts, "MAX_LOCATIONS", 200)
+    monkeypatch.setattr(spots, "MAX_LOCATIONS", 200)
     x, y = _planted(2)
     found, choices = find_contexts(x, y, threshold=5, places=None)
     assert choices["location_resolution_m"] == 50.0
@@ -242,17 +243,17 @@ def test_distinct_keys_are_counted_alike_by_flags_and_by_hashing(monkeypatch):
     """Both ways of counting distinct spots agree with np.unique."""
     rng = np.random.default_rng(0)
     keys = rng.integers(0, 5000, 3000)
-    assert contexts._count_distinct(keys) == len(np.unique(keys))
-    monkeypatch.setattr(contexts, "_FLAG_CELLS", 100)
-    assert contexts._count_distinct(keys) == len(np.unique(keys))
+    assert spots._count_distinct(keys) == len(np.unique(keys))
+    monkeypatch.setattr(spots, "_FLAG_CELLS", 100)
+    assert spots._count_distinct(keys) == len(np.unique(keys))
 
 
 def test_collapsed_locations_are_the_sorted_distinct_spots():
     """Locations come in key order with their incidents' mean and count."""
     x = np.array([10.2, 3.1, 10.4, 3.0, 7.0])
     y = np.array([5.0, 5.0, 5.0, 5.0, 1.0])
-    xy, weight = contexts.collapse_locations(x, y, 1.0)
-    key = contexts._location_keys(x, y, 1.0)
+    xy, weight = spots.collapse_locations(x, y, 1.0)
+    key = spots._location_keys(x, y, 1.0)
     _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
     assert np.array_equal(weight, counts)
     assert np.array_equal(xy[:, 0], np.bincount(inverse, weights=x) / counts)
@@ -293,7 +294,7 @@ def test_rings_are_skipped_only_where_the_average_already_refuses():
     random places are over 3 times the average but not their ring.
     """
     x, y = _planted(0, per=60, noise=3000)
-    xy, weight = contexts.collapse_locations(x, y, 1.0)
+    xy, weight = spots.collapse_locations(x, y, 1.0)
     rng = np.random.default_rng(1)
     centres = np.vstack(
         [np.column_stack([X0, Y0]) + CENTRES, xy[rng.choice(len(xy), 40)]]
