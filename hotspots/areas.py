@@ -50,14 +50,23 @@ def label_components(hot: np.ndarray, weights: sparse.csr_matrix) -> np.ndarray:
 
 
 def _mix(
-    component: np.ndarray, labels: pd.Series, n_groups: int, threshold: int
+    group: np.ndarray, labels: pd.Series, n_groups: int, threshold: int
 ) -> list[str]:
-    """Return each group's breakdown by label, disclosure-safe."""
-    table = pd.crosstab(component, labels.astype(str).to_numpy()).reindex(
-        index=range(n_groups), fill_value=0
+    """Return each group's breakdown by label, disclosure-safe.
+
+    ``group`` is each row's group (-1: none); labels are compared as text,
+    listed in sorted order, and missing labels are left out.
+    """
+    codes, uniques = pd.factorize(labels)
+    names, column = np.unique(
+        np.asarray(pd.Index(uniques).astype(str), dtype=object), return_inverse=True
     )
-    columns = [str(c) for c in table.columns]
-    return [breakdown_text(columns, row, threshold) for row in table.to_numpy()]
+    use = (group >= 0) & (codes >= 0)
+    table = np.bincount(
+        group[use] * len(names) + column[codes[use]], minlength=n_groups * len(names)
+    ).reshape(n_groups, len(names))
+    columns = [str(c) for c in names]
+    return [breakdown_text(columns, row, threshold) for row in table]
 
 
 def _names(
@@ -111,11 +120,12 @@ def build_hotspots(
 
     geoms = cells.geometry.to_numpy()
     polygons = [shapely.union_all(geoms[labels == g]) for g in range(n_groups)]
-    centroids = shapely.centroid(geoms)
+    centroids = shapely.centroid(geoms[in_hot])
     cx, cy = shapely.get_x(centroids), shapely.get_y(centroids)
-    weight = np.bincount(labels[in_hot], weights=counts[in_hot], minlength=n_groups)
-    wx = np.bincount(labels[in_hot], weights=(counts * cx)[in_hot], minlength=n_groups)
-    wy = np.bincount(labels[in_hot], weights=(counts * cy)[in_hot], minlength=n_groups)
+    hot_counts = counts[in_hot]
+    weight = np.bincount(labels[in_hot], weights=hot_counts, minlength=n_groups)
+    wx = np.bincount(labels[in_hot], weights=hot_counts * cx, minlength=n_groups)
+    wy = np.bincount(labels[in_hot], weights=hot_counts * cy, minlength=n_groups)
     centres = np.column_stack([wx, wy]) / np.maximum(weight, 1)[:, None]
     names, label_xy = _names(centres, places)
 
@@ -124,24 +134,24 @@ def build_hotspots(
     strength = strength / np.maximum(n_cells, 1)
 
     inc_group = np.where(incident_cell >= 0, labels[np.maximum(incident_cell, 0)], -1)
-    member = inc_group >= 0
-    mixes = _mix(inc_group[member], incidents["category"][member], n_groups, threshold)
-    sources = _mix(inc_group[member], incidents["source"][member], n_groups, threshold)
-    when_end = incidents["when_end"][member] if "when_end" in incidents else None
-    profile = peak_times(
-        inc_group[member],
-        incidents["when"][member],
-        incidents["has_day"][member],
-        incidents["has_time"][member],
-        n_groups,
-        when_end,
+    mixes = _mix(inc_group, incidents["category"], n_groups, threshold)
+    sources = _mix(inc_group, incidents["source"], n_groups, threshold)
+    member = np.flatnonzero(inc_group >= 0)
+    group = inc_group[member]
+    when = incidents["when"].to_numpy()[member]
+    has_time = incidents["has_time"].to_numpy(bool)[member]
+    when_end = (
+        incidents["when_end"].to_numpy()[member] if "when_end" in incidents else None
     )
-    weekly = weekly_profiles(
-        inc_group[member],
-        incidents["when"][member],
-        incidents["has_time"][member],
+    weekly = weekly_profiles(group, when, has_time, n_groups, when_end)
+    profile = peak_times(
+        group,
+        when,
+        incidents["has_day"].to_numpy(bool)[member],
+        has_time,
         n_groups,
         when_end,
+        profile=weekly,
     )
     profiles = profile_shares(weekly, ids, min_total=2 * threshold)
     frame = pd.DataFrame(

@@ -44,18 +44,20 @@ def time_band(when: pd.Series, has_time: pd.Series) -> pd.Series:
     return out
 
 
-def _outreach_slot(when: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    hour = when.dt.hour.to_numpy()
-    day = when.dt.day_of_week.to_numpy() - (hour < NIGHT_ENDS)
+def _outreach_slot(when: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return each timestamp's outreach day (0 = Monday) and hour of the day."""
+    hour = np.mod(np.asarray(when, "datetime64[h]").astype(np.int64), 24)
+    # 1 January 1970, day 0, was a Thursday (3).
+    day = np.asarray(when, "datetime64[D]").astype(np.int64) + 3 - (hour < NIGHT_ENDS)
     return np.mod(day, 7), hour
 
 
 def weekly_profiles(
     group: np.ndarray,
-    when: pd.Series,
-    has_time: pd.Series,
+    when: pd.Series | np.ndarray,
+    has_time: pd.Series | np.ndarray,
     n_groups: int,
-    when_end: pd.Series | None = None,
+    when_end: pd.Series | np.ndarray | None = None,
 ) -> np.ndarray:
     """Return each group's incidents by outreach day and hour, shape (groups, 7, 24).
 
@@ -64,12 +66,12 @@ def weekly_profiles(
     covers, up to ``MAX_WINDOW_HOURS``; longer windows and untimed records are
     left out of the profile.
     """
-    timed = has_time.to_numpy(bool)
-    start = when.to_numpy("datetime64[h]")
+    timed = np.asarray(has_time, bool)
+    start = np.asarray(when, "datetime64[h]")
     if when_end is None:
         hours = np.ones(len(when), dtype=np.int64)
     else:
-        end = when_end.to_numpy("datetime64[h]")
+        end = np.asarray(when_end, "datetime64[h]")
         gap = (end - start).astype(np.int64)
         valid = ~np.isnat(end) & (gap >= 0)
         hours = np.where(valid, gap + 1, 1)
@@ -77,8 +79,7 @@ def weekly_profiles(
     hours = np.where(timed, hours, 0)
     record = np.repeat(np.arange(len(when)), hours)
     offset = np.arange(len(record)) - np.repeat(np.cumsum(hours) - hours, hours)
-    slot_time = pd.Series(start[record] + offset.astype("timedelta64[h]"))
-    day, hour = _outreach_slot(slot_time)
+    day, hour = _outreach_slot(start[record] + offset.astype("timedelta64[h]"))
     weight = 1.0 / hours[record]
     flat = (np.asarray(group)[record] * 7 + day) * 24 + hour
     profile = np.bincount(flat, weights=weight, minlength=n_groups * 7 * 24)
@@ -87,18 +88,21 @@ def weekly_profiles(
 
 def peak_times(
     group: np.ndarray,
-    when: pd.Series,
-    has_day: pd.Series,
-    has_time: pd.Series,
+    when: pd.Series | np.ndarray,
+    has_day: pd.Series | np.ndarray,
+    has_time: pd.Series | np.ndarray,
     n_groups: int,
-    when_end: pd.Series | None = None,
+    when_end: pd.Series | np.ndarray | None = None,
+    *,
+    profile: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Return each group's peak day, peak band and a short summary.
 
     Days count every record with a known day (by the outreach night: 01:00 on
     Saturday is Friday night); bands come from the aoristic profile of timed
     records. A group with no day or time known says "unknown"; records with only
-    a month (police.uk) count for neither.
+    a month (police.uk) count for neither. ``profile`` is the groups'
+    ``weekly_profiles`` when already worked out.
 
     Returns
     -------
@@ -107,11 +111,12 @@ def peak_times(
     """
     group = np.asarray(group)
     day, _ = _outreach_slot(when)
-    known = has_day.to_numpy(bool)
+    known = np.asarray(has_day, bool)
     day_counts = np.bincount(
         group[known] * 7 + day[known], minlength=n_groups * 7
     ).reshape(n_groups, 7)
-    profile = weekly_profiles(group, when, has_time, n_groups, when_end)
+    if profile is None:
+        profile = weekly_profiles(group, when, has_time, n_groups, when_end)
     band_counts = np.stack(
         [profile[:, np.equal(_SLOT_BAND, b)].sum(axis=1) for b in range(len(BANDS))],
         axis=1,

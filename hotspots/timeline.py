@@ -23,13 +23,19 @@ from typing import NamedTuple
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from scipy import sparse
 
 from geodata.disclosure import shown_counts, suppress_counts
 from hotspots.areas import HOTSPOT_COLUMNS, build_hotspots, label_components
 from hotspots.cellindex import rebuild_units
 from hotspots.params import HotspotParams
-from hotspots.periods import assign_periods, make_periods, period_counts, period_hot
+from hotspots.periods import (
+    assign_periods,
+    make_periods,
+    period_counts,
+    period_hot_from_counts,
+)
 from hotspots.result import HotspotResult
 from hotspots.trends import (
     AREA_MK_ALPHA,
@@ -108,11 +114,11 @@ def cell_trends(
 ) -> CellTrends:
     """Test every cell in every period and classify each cell's history.
 
-    The per-period Gi* (``period_hot``) starts its null outside the windows of
-    the main map's hot cells ``main_hot``. The classes (``classify_trends``)
-    test change on each cell's window counts (the cell and its neighbours, the
-    count its Gi* tests) against the whole map's incidents a period, at
-    false-discovery rate ``alpha`` across all cells.
+    The per-period Gi* (``period_hot_from_counts``) starts its null outside the
+    windows of the main map's hot cells ``main_hot``. The classes
+    (``classify_trends``) test change on each cell's window counts (the cell
+    and its neighbours, the count its Gi* tests) against the whole map's
+    incidents a period, at false-discovery rate ``alpha`` across all cells.
 
     Parameters
     ----------
@@ -135,18 +141,14 @@ def cell_trends(
         ``hot``, ``z``, ``counts`` (cells x periods) and ``trend`` (one of
         ``hotspots.trends.TREND_CLASSES`` per cell).
     """
-    n_cells = weights.shape[0]
-    z, hot = period_hot(
-        cell_index,
-        period_index,
-        n_cells,
+    counts = period_counts(cell_index, period_index, weights.shape[0], n_periods)
+    z, hot = period_hot_from_counts(
+        counts,
         weights,
-        n_periods,
         alpha,
         time_window=time_window,
         background=np.asarray(weights @ main_hot.astype(float)).ravel() == 0,
     )
-    counts = period_counts(cell_index, period_index, n_cells, n_periods)
     trend = classify_trends(
         hot, z, weights @ counts, alpha=alpha, reference=counts.sum(axis=0)
     ).to_numpy()
@@ -204,12 +206,17 @@ def _emerging_areas(
     hot: np.ndarray,
     counts: np.ndarray,
     z: np.ndarray,
-    recent: pd.DataFrame,
-    recent_cell: np.ndarray,
+    incidents: gpd.GeoDataFrame,
+    cell_index: np.ndarray,
+    is_recent: np.ndarray,
     places: gpd.GeoDataFrame | None,
     threshold: int,
 ) -> gpd.GeoDataFrame:
-    """Name and describe connected new or emerging cells, as hotspot areas."""
+    """Name and describe connected new or emerging cells, as hotspot areas.
+
+    Counts and peak times come from the ``is_recent`` incidents (in the last
+    periods), taken only when there is an area to describe.
+    """
     labels = label_components(mask, weights)
     if not (labels >= 0).any():
         return _empty_emerging(cells.crs)
@@ -219,8 +226,8 @@ def _emerging_areas(
         labels,
         z[:, -1],
         recent_counts,
-        recent,
-        recent_cell,
+        incidents[is_recent].reset_index(drop=True),
+        cell_index[is_recent],
         places,
         threshold,
     )
@@ -291,7 +298,8 @@ def hotspot_trends(
         choices["month_only_left_out"] = str(
             suppress_counts(left_out, params.threshold).iloc[0]
         )
-        incidents = incidents[~month_only]
+        if month_only.any():
+            incidents = incidents[~month_only]
     if incidents.empty:
         note = "No trends: no incident has a day; choose monthly periods."
         return _no_trends(result, note, choices)
@@ -300,8 +308,10 @@ def hotspot_trends(
     periods = _drop_thin_first_period(
         make_periods(first_seen, panel_date, length), first_seen
     )
-    xy = incidents.geometry
-    weights, cell_index = rebuild_units(result.cells, xy.x.to_numpy(), xy.y.to_numpy())
+    points = incidents.geometry.to_numpy()
+    weights, cell_index = rebuild_units(
+        result.cells, shapely.get_x(points), shapely.get_y(points)
+    )
     period_index = assign_periods(incidents["when"], periods)
     n_periods = len(periods)
     main_hot = (result.cells["significant"] & (result.cells["gistar"] > 0)).to_numpy()
@@ -316,7 +326,6 @@ def hotspot_trends(
     )
     hotspot_of_cell = result.cells["hotspot_id"].to_numpy()
     areas = trend_of_area(hot, counts, hotspot_of_cell)
-    is_recent = period_index >= n_periods - RECENT_PERIODS
     emerging = _emerging_areas(
         result.cells,
         np.isin(cell_trend, _EMERGING) & (hotspot_of_cell == ""),
@@ -324,8 +333,9 @@ def hotspot_trends(
         hot,
         counts,
         z,
-        incidents[is_recent].reset_index(drop=True),
-        cell_index[is_recent],
+        incidents,
+        cell_index,
+        period_index >= n_periods - RECENT_PERIODS,
         places,
         params.threshold,
     )

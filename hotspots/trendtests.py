@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 from scipy import special
 
 from hotspots.pvalues import bh_adjusted, normal_sf
@@ -49,7 +50,25 @@ def _ar1_inflation(x: np.ndarray) -> np.ndarray:
         np.divide(lag1, power, out=np.zeros_like(lag1), where=power > 0), 0, 0.9
     )
     k = np.arange(1, n)
-    return 1 + 2 * ((1 - k / n) * r[:, None] ** k).sum(axis=1)
+    # Rows with r = 0 (most cells of a city map) are not inflated: 1 + 2 * 0.
+    inflation = np.ones(len(r))
+    positive = r > 0
+    inflation[positive] = 1 + 2 * ((1 - k / n) * r[positive, None] ** k).sum(axis=1)
+    return inflation
+
+
+def _tie_sum(x: np.ndarray) -> np.ndarray:
+    """Return each row's sum of t(t-1)(2t+5) over its groups of t equal values."""
+    ordered = np.sort(x, axis=1)
+    starts = np.ones(x.shape, bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    first = np.flatnonzero(starts)
+    t = np.diff(np.append(first, x.size)).astype(float)
+    return np.bincount(
+        first // max(x.shape[1], 1),
+        weights=t * (t - 1) * (2 * t + 5),
+        minlength=x.shape[0],
+    )
 
 
 def mann_kendall(series: np.ndarray, *, autocorrelation: bool = True) -> MannKendall:
@@ -64,16 +83,12 @@ def mann_kendall(series: np.ndarray, *, autocorrelation: bool = True) -> MannKen
     """
     x = np.atleast_2d(np.asarray(series, float))
     n = x.shape[1]
+    # Periods as rows, so each lag's differences are whole rows (twice as fast).
+    by_period = np.ascontiguousarray(x.T)
     s = np.zeros(x.shape[0])
-    ties = np.zeros(x.shape[0])
     for lag in range(1, n):
-        s += np.sign(x[:, lag:] - x[:, :-lag]).sum(axis=1)
-    for j in range(n):
-        # A value in a tie group of size t is equal to t values (itself included),
-        # so summing (t-1)(2t+5) over values sums t(t-1)(2t+5) over groups.
-        same = (x == x[:, j : j + 1]).sum(axis=1)
-        ties += (same - 1) * (2 * same + 5)
-    var = (n * (n - 1) * (2 * n + 5) - ties) / 18.0
+        s += np.sign(by_period[lag:] - by_period[:-lag]).sum(axis=0)
+    var = (n * (n - 1) * (2 * n + 5) - _tie_sum(x)) / 18.0
     if autocorrelation:
         var = var * _ar1_inflation(x)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -157,11 +172,17 @@ def binomial_tails(
     beta function, equal the binomial tails at whole numbers and interpolate
     between them; 1 where a tail holds every outcome.
     """
+    # Many rows share a (k, n) pair (hashed as the complex number k + ni):
+    # each is computed once.
+    pair = np.empty(len(k), np.complex128)
+    pair.real, pair.imag = k, n
+    row, pairs = pd.factorize(pair, use_na_sentinel=False)
+    k, n = pairs.real, pairs.imag
     rise, fall = np.ones(len(k)), np.ones(len(k))
     above, below = k > 0, k < n
     rise[above] = special.betainc(k[above], n[above] - k[above] + 1, share)
     fall[below] = special.betainc(n[below] - k[below], k[below] + 1, 1 - share)
-    return rise, fall
+    return rise[row], fall[row]
 
 
 def discovered(p: np.ndarray, alpha: float) -> np.ndarray:

@@ -112,6 +112,25 @@ def test_assign_periods_puts_edges_in_the_right_period():
     )
 
 
+@pytest.mark.parametrize("length", ["fortnight", "28 days", "month"])
+def test_assign_periods_equals_a_search_of_the_period_edges(length):
+    """Random stamps, every edge, NaT and far-off dates get the period a binary
+    search of the edges gives (arithmetic is used for periods of one length)."""
+    rng = np.random.default_rng(7)
+    periods = make_periods(pd.Timestamp("2024-03-05 10:00"), date(2026, 11, 30), length)
+    edges = pd.DatetimeIndex(np.append(periods["start"], periods["end"].iloc[-1]))
+    stamps = pd.to_datetime(
+        rng.integers(edges[0].value - 10**16, edges[-1].value + 10**16, 3000)
+    )
+    when = pd.Series(
+        [*stamps, *edges, *(edges - pd.Timedelta(1)), None, "1700-01-01", "2250-06-01"]
+    ).astype("datetime64[ns]")
+    stamps_ns = when.to_numpy().astype(np.int64)
+    found = np.searchsorted(edges.as_unit("ns").asi8, stamps_ns, "right") - 1
+    expected = np.where(when.isna() | (found >= len(periods)), -1, found)
+    np.testing.assert_array_equal(assign_periods(when, periods), expected)
+
+
 def test_period_counts_bins_cell_and_period_pairs():
     """Three incidents in (cell 1, period 0), one in (cell 2, period 1)."""
     counts = period_counts(

@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hotspots.profiles import peak_times, profile_shares, time_band, weekly_profiles
+from hotspots.profiles import (
+    _outreach_slot,
+    peak_times,
+    profile_shares,
+    time_band,
+    weekly_profiles,
+)
 
 
 def test_time_bands_follow_the_documented_hours():
@@ -90,3 +96,30 @@ def test_profile_shares_hide_small_groups():
     shares = profile_shares(profiles, ["H01", "H02"], min_total=10)
     assert list(shares) == ["H01"]
     assert shares["H01"][4][20] == 75.0
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+def test_outreach_slot_equals_pandas_day_and_hour(unit):
+    """Day of week and hour from datetime arithmetic equal pandas' ``.dt`` values,
+    including before 1970 and hours before 06:00 (the night before)."""
+    rng = np.random.default_rng(6)
+    seconds = rng.integers(-10 * 365 * 86400, 60 * 365 * 86400, 2000)
+    when = pd.Series(pd.to_datetime(seconds, unit="s")).astype(f"datetime64[{unit}]")
+    hour = when.dt.hour.to_numpy()
+    day = np.mod(when.dt.day_of_week.to_numpy() - (hour < 6), 7)
+    got_day, got_hour = _outreach_slot(when)
+    np.testing.assert_array_equal(got_hour, hour)
+    np.testing.assert_array_equal(got_day, day)
+
+
+def test_peak_times_with_a_given_profile_equal_those_it_works_out():
+    """Passing the groups' weekly profiles changes nothing but the work done."""
+    rng = np.random.default_rng(9)
+    when = pd.Series(pd.to_datetime(rng.integers(0, 400 * 86400, 300), unit="s"))
+    group = rng.integers(0, 4, 300)
+    flags = pd.Series(rng.random(300) < 0.8)
+    profile = weekly_profiles(group, when, flags, 4)
+    pd.testing.assert_frame_equal(
+        peak_times(group, when, flags, flags, 4, profile=profile),
+        peak_times(group, when, flags, flags, 4),
+    )

@@ -107,3 +107,31 @@ def test_discovered_is_benjamini_hochberg():
     got = discovered(np.array([0.03, 0.5, 0.001, 0.02]), 0.05)
     assert got.tolist() == [True, False, True, True]
     assert discovered(np.array([]), 0.05).shape == (0,)
+
+
+def test_mann_kendall_equals_the_textbook_double_loop_on_tied_data():
+    """S and the tie-corrected Var(S) equal pair-by-pair and group-by-group sums
+    on small-integer rows full of ties (and constant rows)."""
+    rng = np.random.default_rng(11)
+    x = rng.integers(0, 4, (60, 9)).astype(float)
+    x[:3] = 2.0
+    mk = mann_kendall(x, autocorrelation=False)
+    n = x.shape[1]
+    for row, got_s, got_var in zip(x, mk.s, mk.var, strict=True):
+        s = sum(np.sign(row[j] - row[i]) for i in range(n) for j in range(i + 1, n))
+        _, t = np.unique(row, return_counts=True)
+        var = (n * (n - 1) * (2 * n + 5) - (t * (t - 1) * (2 * t + 5)).sum()) / 18
+        assert got_s == s
+        assert got_var == var
+
+
+def test_binomial_tails_of_repeated_pairs_equal_each_computed_alone():
+    """Rows sharing a (k, n) pair get exactly the tails computed one row at a time."""
+    rng = np.random.default_rng(2)
+    n = rng.integers(0, 6, 200).astype(float) / 1.3
+    k = np.minimum(rng.integers(0, 6, 200) / 1.3, n)
+    rise, fall = binomial_tails(k, n, 0.3)
+    for i in range(len(k)):
+        one_rise, one_fall = binomial_tails(k[i : i + 1], n[i : i + 1], 0.3)
+        assert (rise[i], fall[i]) == (one_rise[0], one_fall[0])
+    assert rise[k == 0].tolist() == [1.0] * int((k == 0).sum())
