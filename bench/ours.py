@@ -136,13 +136,23 @@ def _guarded(step, *args: object) -> dict:
 
 
 class _Serial:
-    """A stand-in for ``hotspots.offload.Offloaded`` that runs the call at once."""
+    """A stand-in for ``ThreadPoolExecutor`` that runs each job when submitted."""
 
-    def __init__(self, fn, *args, items: int, **kwargs) -> None:
-        self._value = fn(*args, **kwargs)
+    def __init__(self, max_workers: int = 1) -> None:
+        self.max_workers = max_workers
 
-    def result(self):
-        return self._value
+    def __enter__(self) -> _Serial:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, job, *args, **kwargs):
+        from concurrent.futures import Future
+
+        done: Future = Future()
+        done.set_result(job(*args, **kwargs))
+        return done
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,12 +174,11 @@ def main(argv: list[str] | None = None) -> int:
         from hotspots import HotspotParams
 
     missing = instrument(clock, TARGETS)
-    # cli.py finds point contexts in a second process (a thread for small data);
-    # here stages run one after
+    # cli.py finds point contexts in a second thread; here stages run one after
     # another so that each one's time is its own.
     import hotspots.panel
 
-    hotspots.panel.offload = _Serial
+    hotspots.panel.ThreadPoolExecutor = _Serial
     with clock.stage("read"):
         sources = [(p.name, p.read_bytes()) for p in args.incidents]
         area = (args.area.name, args.area.read_bytes()) if args.area else None
