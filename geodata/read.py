@@ -15,7 +15,13 @@ from geodata.archive import expand_archives, split_part
 from geodata.crs import BNG
 from geodata.dates import Parsed, apply_clock, parse_dates
 from geodata.errors import InputDataError
-from geodata.location import clip_to_area, locate_rows, points_frame, require_location
+from geodata.location import (
+    clip_to_area,
+    locate_rows,
+    points_frame,
+    require_location,
+    start_locating,
+)
 from geodata.points import PAIRS
 from geodata.postcodes import PostcodeTable, read_postcode_table
 from geodata.privacy import refuse_personal
@@ -218,6 +224,7 @@ def _read_events(
         notes=list(loaded.notes),
     )
     require_location(loaded, name)
+    located = start_locating(table, name)  # beside the checks below
     keep = _screen(loaded, report, police)
     kept_columns = [c for c in _KEEP[kind] if c in table.columns]
     if police:
@@ -270,8 +277,11 @@ def _read_events(
             keep &= ~bad
             people = given.fillna(0).astype("int64")
         columns["young_people"] = people
-    x, y, keep = locate_rows(table, name, report, keep, postcodes, allow_areas=False)
-    del table, loaded, parsed  # the raw text columns: free them before the points
+    x, y, keep = locate_rows(
+        table, name, report, keep, postcodes, allow_areas=False, located=located
+    )
+    # The raw text columns: free them before the points.
+    del table, loaded, parsed, located
     keep = clip_to_area(x, y, keep, area, report)
     frame = points_frame(columns, x, y, keep)
     report.rows_kept = int(keep.sum())
