@@ -70,6 +70,12 @@ def main(argv: list[str] | None = None) -> int:
         times.setdefault("false discovery rate, value seen before", []).append(
             _timed(app.run)
         )
+        # A theme picked for the first time: the analysis runs on that theme.
+        themes = app.multiselect(key=state.SB_CATEGORIES)
+        themes.set_value([themes.options[i % len(themes.options)]])
+        times.setdefault("one theme picked, new", []).append(_timed(app.run))
+        app.multiselect(key=state.SB_CATEGORIES).set_value([])
+        times.setdefault("all themes again (seen before)", []).append(_timed(app.run))
         assert not app.exception, app.exception
     print(f"| rerun on {args.size} incidents | median s | runs |")
     print("|---|---|---|")
