@@ -117,3 +117,24 @@ def test_distinct_locations_equal_numpy_unique_rows():
     y = rng.uniform(1e6, 1e6 + 60, 5000)
     expected = np.unique(np.column_stack([x, y]).round(0), axis=0)
     np.testing.assert_array_equal(_distinct_metres(x, y), expected)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_spacing_on_a_sample_is_close_to_every_location(monkeypatch, seed):
+    """Above the sample size the spacing rule is within 2% of the exact one."""
+    import hotspots.grid as grid
+
+    rng = np.random.default_rng(seed)
+    n = 60_000
+    centres = rng.uniform(0, 20_000, (30, 2))
+    clustered = centres[rng.integers(0, 30, n // 2)] + rng.normal(0, 150, (n // 2, 2))
+    xy = np.vstack([clustered, rng.uniform(0, 20_000, (n // 2, 2))])
+    exact = choose_cell_size(xy[:, 0], xy[:, 1], 4e8)
+    assert exact["spacing_rule_locations"].startswith("all ")
+    monkeypatch.setattr(grid, "SPACING_SAMPLE", 5_000)
+    sampled = choose_cell_size(xy[:, 0], xy[:, 1], 4e8)
+    assert sampled["spacing_rule_locations"].startswith("5,000 of ")
+    assert sampled["spacing_rule_m"] != exact["spacing_rule_m"]
+    assert sampled["spacing_rule_m"] == pytest.approx(exact["spacing_rule_m"], rel=0.02)
+    assert sampled["cell_size_m"] == exact["cell_size_m"]
+    assert choose_cell_size(xy[:, 0], xy[:, 1], 4e8) == sampled  # the same each time
