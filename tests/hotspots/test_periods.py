@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from geodata.errors import InputDataError
-from hotspots.gistar import gi_star, gi_star_z, lattice_weights
+from hotspots.gistar import gi_star, gi_star_z
 from hotspots.periods import (
     PERIOD_COLUMNS,
     assign_periods,
@@ -19,22 +19,7 @@ from hotspots.periods import (
     pooled_z,
     previous_panel_date,
 )
-
-SIDE = 20  # cells per side of the test lattice
-
-
-def _lattice():
-    """A full 20 x 20 lattice with queen weights and self."""
-    rows, cols = np.divmod(np.arange(SIDE * SIDE), SIDE)
-    return lattice_weights(rows, cols)
-
-
-def _cluster(rng, centre: int, n: int) -> np.ndarray:
-    """Cell indices of n incidents spread over a cell and its 8 neighbours."""
-    r, c = divmod(centre, SIDE)
-    dr = rng.integers(-1, 2, n)
-    dc = rng.integers(-1, 2, n)
-    return (r + dr) * SIDE + (c + dc)
+from tests.lattice_cases import SIDE, cluster, lattice
 
 
 def test_last_fortnight_ends_on_the_panel_date_and_periods_tile_back_to_start():
@@ -142,7 +127,7 @@ def test_period_counts_bins_cell_and_period_pairs():
 def test_gi_star_z_matches_esda_in_every_period():
     """The vectorised per-period z equals the main map's esda Gi* z column by column."""
     rng = np.random.default_rng(3)
-    w = _lattice()
+    w = lattice()
     counts = rng.negative_binomial(2, 0.6, (SIDE * SIDE, 4))
     z = gi_star_z(counts, w)
     for p in range(4):
@@ -152,16 +137,16 @@ def test_gi_star_z_matches_esda_in_every_period():
 def test_pooled_z_of_one_period_is_the_period_z():
     """With a single period the space-time z is the ordinary Gi* z."""
     counts = np.random.default_rng(5).poisson(1.0, (SIDE * SIDE, 1))
-    w = _lattice()
+    w = lattice()
     np.testing.assert_allclose(pooled_z(counts, w), gi_star_z(counts, w))
 
 
 def test_period_hot_agrees_with_the_main_test_on_a_single_strong_context():
     """A strong context is hot in its period, as ``gi_star`` finds it."""
     rng = np.random.default_rng(8)
-    w = _lattice()
+    w = lattice()
     bg = rng.integers(0, SIDE * SIDE, 150)
-    cells = np.r_[bg, _cluster(rng, 210, 40)]
+    cells = np.r_[bg, cluster(rng, 210, 40)]
     periods = np.zeros(len(cells), int)
     _, hot = period_hot(cells, periods, SIDE * SIDE, w, 1, 0.05)
     main = gi_star(np.bincount(cells, minlength=SIDE * SIDE), w, alpha=0.05)
@@ -174,11 +159,11 @@ def test_refitted_null_finds_a_context_a_stronger_one_hides():
     """One fortnight: a 100-incident context hides a 20-incident one from the
     single-pass test; re-fitting the null outside the first finds both."""
     rng = np.random.default_rng(1)
-    w = _lattice()
+    w = lattice()
     cells = np.r_[
         rng.integers(0, SIDE * SIDE, 120),
-        _cluster(rng, 5 * SIDE + 5, 100),
-        _cluster(rng, 14 * SIDE + 14, 20),
+        cluster(rng, 5 * SIDE + 5, 100),
+        cluster(rng, 14 * SIDE + 14, 20),
     ]
     counts = np.bincount(cells, minlength=SIDE * SIDE)
     single = gi_star(counts, w, alpha=0.05)
@@ -190,7 +175,7 @@ def test_refitted_null_finds_a_context_a_stronger_one_hides():
 
 def test_random_periods_have_no_hot_cells():
     """Complete spatial randomness in 10 fortnights x 5 seeds: nothing is hot."""
-    w = _lattice()
+    w = lattice()
     for seed in range(5):
         rng = np.random.default_rng(seed)
         cells = rng.integers(0, SIDE * SIDE, 1500)
@@ -202,8 +187,8 @@ def test_random_periods_have_no_hot_cells():
 def test_time_window_adds_the_previous_period():
     """With a 2-period window a context in period 0 is still hot in period 1."""
     rng = np.random.default_rng(2)
-    w = _lattice()
-    cells = np.r_[rng.integers(0, SIDE * SIDE, 200), _cluster(rng, 210, 40)]
+    w = lattice()
+    cells = np.r_[rng.integers(0, SIDE * SIDE, 200), cluster(rng, 210, 40)]
     periods = np.r_[rng.integers(0, 2, 200), np.zeros(40, int)]
     _, alone = period_hot(cells, periods, SIDE * SIDE, w, 2, 0.05)
     _, smeared = period_hot(cells, periods, SIDE * SIDE, w, 2, 0.05, time_window=2)

@@ -6,26 +6,11 @@ import numpy as np
 import pytest
 
 from hotspots import periodtests
-from hotspots.gistar import gi_star_z, lattice_weights, refit_hot
+from hotspots.gistar import gi_star_z, refit_hot
 from hotspots.periods import period_counts
 from hotspots.periodtests import _bh_by_period, hot_in_periods
 from hotspots.pvalues import bh_adjusted
-
-SIDE = 20  # cells per side of the test lattice
-
-
-def _lattice():
-    """A full 20 x 20 lattice with queen weights and self."""
-    rows, cols = np.divmod(np.arange(SIDE * SIDE), SIDE)
-    return lattice_weights(rows, cols)
-
-
-def _cluster(rng, centre: int, n: int) -> np.ndarray:
-    """Cell indices of n incidents spread over a cell and its 8 neighbours."""
-    r, c = divmod(centre, SIDE)
-    dr = rng.integers(-1, 2, n)
-    dc = rng.integers(-1, 2, n)
-    return (r + dr) * SIDE + (c + dc)
+from tests.lattice_cases import SIDE, cluster, lattice
 
 
 def _refit_hot_by_period(counts, w, alpha, background, max_refits):
@@ -48,14 +33,14 @@ def test_hot_in_periods_equals_refit_hot_in_every_period(seed, max_refits, monke
     to fit on (seed 5) and a cap on re-fits, so that every path is taken."""
     monkeypatch.setattr(periodtests, "MAX_REFITS", max_refits)
     rng = np.random.default_rng(seed)
-    w = _lattice()
+    w = lattice()
     n_periods = 8
     cells, periods = [], []
     for p in range(n_periods - 1):  # the last period is empty
         part = [rng.integers(0, SIDE * SIDE, 120)]
         for centre, low, high in ((105, 60, 140), (294, 12, 25), (75, 5, 12)):
             if rng.random() < 0.7:
-                part.append(_cluster(rng, centre, int(rng.integers(low, high))))
+                part.append(cluster(rng, centre, int(rng.integers(low, high))))
         cells += part
         periods += [np.full(sum(len(c) for c in part), p)]
     counts = period_counts(
