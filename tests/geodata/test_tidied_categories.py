@@ -35,3 +35,27 @@ def test_blank_values_become_one_category():
     got = _tidied_categories(pd.Series(["", "  ", "a"], dtype="str"), _tidy)
     assert list(got.categories) == ["", "a"]
     assert list(got.codes) == [0, 0, 1]
+
+
+def test_a_missing_category_is_not_counted_as_blank_when_none_is_blank():
+    """A null category (GeoJSON) is kept as missing, as before, not dropped."""
+    import json
+
+    from geodata.read import read_incidents
+
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "date": f"2025-01-0{i + 1}",
+                "category": None if i == 0 else "drugs",
+            },
+            "geometry": {"type": "Point", "coordinates": [-3.94 + i * 0.001, 51.62]},
+        }
+        for i in range(5)
+    ]
+    data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    frame, reports = read_incidents([("a.geojson", data)])
+    assert len(frame) == 5
+    assert reports[0].dropped == {}
+    assert frame["category"].isna().sum() == 1
