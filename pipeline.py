@@ -74,7 +74,7 @@ class Inputs:
     columns when a WIMD file was given) used for area gaps.
     """
 
-    incidents: gpd.GeoDataFrame
+    incidents: pd.DataFrame  # x/y columns, not points (geodata.read_incidents)
     contacts: gpd.GeoDataFrame
     services: gpd.GeoDataFrame
     spaces: gpd.GeoDataFrame

@@ -36,7 +36,7 @@ TARGETS = (
     ("geodata.read", "apply_clock", "validate"),
     ("geodata.read", ("_locate_rows", "locate_rows"), "project"),
     ("geodata.read", ("_clip", "clip_to_area"), "clip to area"),
-    ("geodata.read", ("_frame", "points_frame"), "points"),
+    ("geodata.read", ("_frame", "points_frame", "xy_frame"), "points"),
     ("pipeline", "detect", "changes since last panel"),
     ("hotspots.panel", "compare_hotspots", "changes since last panel"),
     ("hotspots.panel", "detect_hotspots", "hotspot areas"),

@@ -171,6 +171,16 @@ def points_frame(
     return gpd.GeoDataFrame(frame, geometry=point_array(x[keep], y[keep]), crs=BNG)
 
 
+def xy_frame(
+    columns: dict[str, pd.Series], x: np.ndarray, y: np.ndarray, keep: np.ndarray
+) -> pd.DataFrame:
+    """Build the kept rows' columns with float ``x``/``y`` (EPSG:27700 metres)."""
+    frame = pd.DataFrame({k: v.array[keep] for k, v in columns.items()})
+    frame["x"] = x[keep]
+    frame["y"] = y[keep]
+    return frame
+
+
 def clip_to_area(
     x: np.ndarray,
     y: np.ndarray,

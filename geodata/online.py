@@ -146,7 +146,7 @@ def _call_police(month: str, poly: str, timeout: float) -> list[dict]:
 
 def fetch_police_crimes(
     area: gpd.GeoDataFrame, month: str, *, timeout: float = 60.0
-) -> tuple[gpd.GeoDataFrame, FileReport]:
+) -> tuple[pd.DataFrame, FileReport]:
     """Download street-level crimes for ``month`` (``YYYY-MM``) inside ``area``.
 
     The area is sent as a simplified polygon (at most 100 vertices); crimes that
@@ -154,10 +154,10 @@ def fetch_police_crimes(
 
     Returns
     -------
-    GeoDataFrame, FileReport
+    DataFrame, FileReport
         Canonical incidents as :func:`geodata.read.read_incidents` returns them
         (``when`` is the first of the month, with ``has_day`` and ``has_time``
-        False; ``source`` "police.uk"); EPSG:27700.
+        False; ``source`` "police.uk"; ``x``/``y`` in EPSG:27700).
     """
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise InputDataError(

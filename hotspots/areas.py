@@ -90,7 +90,7 @@ def build_hotspots(
     labels: np.ndarray,
     z: np.ndarray,
     counts: np.ndarray,
-    incidents: gpd.GeoDataFrame,
+    incidents: pd.DataFrame,
     incident_cell: np.ndarray,
     places: gpd.GeoDataFrame | None,
     threshold: int,

@@ -12,6 +12,7 @@ import shapely
 from geodata.crs import BNG
 from geodata.disclosure import safe_count, shown_counts, suppress_counts
 from geodata.errors import InputDataError
+from geodata.points import point_xy
 from hotspots.areas import build_hotspots, empty_hotspots, label_components
 from hotspots.contexts import find_contexts
 from hotspots.density import kernel_density
@@ -53,7 +54,7 @@ def _too_few(message: str, choices: dict) -> HotspotResult:
     )
 
 
-def selected(incidents: gpd.GeoDataFrame, params: HotspotParams) -> gpd.GeoDataFrame:
+def selected(incidents: pd.DataFrame, params: HotspotParams) -> pd.DataFrame:
     """Return the incidents in the categories analysed (all when none are chosen)."""
     if not params.categories:
         return incidents
@@ -61,20 +62,8 @@ def selected(incidents: gpd.GeoDataFrame, params: HotspotParams) -> gpd.GeoDataF
     return incidents[incidents["category"].astype(str).isin(wanted)]
 
 
-def point_xy(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Return the x and y of a frame of points (NaN for a missing point).
-
-    One ``shapely.get_coordinates`` call: 2.5 times faster than ``.x`` and ``.y``.
-    """
-    points = frame.geometry.to_numpy()
-    xy = shapely.get_coordinates(points)
-    if len(xy) != len(points):  # missing or empty points have no coordinates
-        return frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
-    return xy[:, 0], xy[:, 1]
-
-
 def detect_hotspots(
-    incidents: gpd.GeoDataFrame,
+    incidents: pd.DataFrame,
     params: HotspotParams,
     *,
     area: gpd.GeoDataFrame | None = None,
@@ -88,7 +77,8 @@ def detect_hotspots(
     Parameters
     ----------
     incidents
-        Canonical incidents (EPSG:27700) from ``geodata.read_incidents``.
+        Canonical incidents (``x``/``y`` in EPSG:27700) from ``geodata.read_incidents``;
+        a GeoDataFrame of points works too.
     params
         Hotspot settings.
     area

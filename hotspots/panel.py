@@ -10,9 +10,10 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
+from geodata.points import point_xy
 from hotspots.changes import compare_hotspots, summarise_changes
 from hotspots.contexts import find_contexts
-from hotspots.detect import detect_hotspots, point_xy, selected
+from hotspots.detect import detect_hotspots, selected
 from hotspots.params import HotspotParams
 from hotspots.periods import previous_panel_date
 from hotspots.result import HotspotResult
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def analyse(
-    incidents: gpd.GeoDataFrame,
+    incidents: pd.DataFrame,
     params: HotspotParams,
     *,
     area: gpd.GeoDataFrame | None = None,

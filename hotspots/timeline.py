@@ -23,10 +23,10 @@ from typing import NamedTuple
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from scipy import sparse
 
 from geodata.disclosure import shown_counts, suppress_counts
+from geodata.points import point_xy
 from hotspots.areas import HOTSPOT_COLUMNS, build_hotspots, label_components
 from hotspots.cellindex import rebuild_units
 from hotspots.params import HotspotParams
@@ -206,7 +206,7 @@ def _emerging_areas(
     hot: np.ndarray,
     counts: np.ndarray,
     z: np.ndarray,
-    incidents: gpd.GeoDataFrame,
+    incidents: pd.DataFrame,
     cell_index: np.ndarray,
     is_recent: np.ndarray,
     places: gpd.GeoDataFrame | None,
@@ -239,7 +239,7 @@ def _emerging_areas(
 
 
 def hotspot_trends(
-    incidents: gpd.GeoDataFrame,
+    incidents: pd.DataFrame,
     result: HotspotResult,
     params: HotspotParams,
     panel_date: date,
@@ -308,10 +308,7 @@ def hotspot_trends(
     periods = _drop_thin_first_period(
         make_periods(first_seen, panel_date, length), first_seen
     )
-    points = incidents.geometry.to_numpy()
-    weights, cell_index = rebuild_units(
-        result.cells, shapely.get_x(points), shapely.get_y(points)
-    )
+    weights, cell_index = rebuild_units(result.cells, *point_xy(incidents))
     period_index = assign_periods(incidents["when"], periods)
     n_periods = len(periods)
     main_hot = (result.cells["significant"] & (result.cells["gistar"] > 0)).to_numpy()

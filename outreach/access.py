@@ -22,8 +22,10 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
+from geodata.crs import BNG
 from geodata.disclosure import DEFAULT_THRESHOLD, shown_counts, suppress_counts
 from geodata.places import load_places
+from geodata.points import point_xy
 from outreach.gaps import SERVICE_CATEGORIES, in_bng
 from outreach.walking import DEFAULT_CIRCUITY, DEFAULT_SPEED_M_PER_MIN
 
@@ -109,7 +111,7 @@ def make_hexagons(
     Parameters
     ----------
     points
-        Points in EPSG:27700.
+        Points in EPSG:27700: canonical incidents (``x``/``y``) or a GeoDataFrame.
     size_m
         Distance between neighbouring hexagon centres (width across flats), metres.
 
@@ -123,7 +125,7 @@ def make_hexagons(
     """
     if not size_m > 0:
         raise ValueError(f"hexagon size must be above 0 m; got {size_m}.")
-    xy = shapely.get_coordinates(points.geometry.to_numpy())
+    xy = np.column_stack(point_xy(points))
     row_step = size_m * np.sqrt(3.0)
     # A hex lattice is two rectangular lattices (even and odd rows); the nearest
     # centre of either is the hexagon a point falls in. Keys are doubled indices.
@@ -156,14 +158,14 @@ def make_hexagons(
     hexagons = gpd.GeoDataFrame(
         {"hex_key": [f"{r}:{c}" for r, c in unique]},
         geometry=shapely.polygons(ring),
-        crs=points.crs,
+        crs=BNG,
     )
     return hexagons, membership.ravel()
 
 
 def _areas_of(
     areas: gpd.GeoDataFrame | None,
-    incidents: gpd.GeoDataFrame,
+    incidents: pd.DataFrame,
     hex_size_m: float,
     id_column: str | None,
     name_column: str | None,
@@ -192,7 +194,7 @@ def _areas_of(
     )
     tree = shapely.STRtree(frame.geometry.to_numpy())
     point_idx, area_idx = tree.query(
-        incidents.geometry.to_numpy(), predicate="intersects"
+        shapely.points(*point_xy(incidents)), predicate="intersects"
     )
     member = np.full(len(incidents), -1)
     # A point on a shared boundary goes to the first area listed.
@@ -229,7 +231,7 @@ def _percentile(values: pd.Series, *, high_is_gap: bool) -> pd.Series:
 
 def area_gaps(
     areas: gpd.GeoDataFrame | None,
-    incidents: gpd.GeoDataFrame,
+    incidents: pd.DataFrame,
     services: gpd.GeoDataFrame,
     *,
     threshold: int = DEFAULT_THRESHOLD,

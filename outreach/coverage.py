@@ -24,9 +24,9 @@ from datetime import date
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geodata.disclosure import DEFAULT_THRESHOLD
+from geodata.points import point_xy
 from hotspots.profiles import time_band
 from outreach.gaps import SERVICE_CATEGORIES, in_bng
 from outreach.hours import open_matrix
@@ -141,9 +141,9 @@ def share_text(
     return text, value
 
 
-def point_coords(frame: gpd.GeoDataFrame) -> np.ndarray:
+def point_coords(frame: pd.DataFrame) -> np.ndarray:
     """Return point coordinates as an (n, 2) array of metres."""
-    return shapely.get_coordinates(frame.geometry.to_numpy()).reshape(-1, 2)
+    return np.column_stack(point_xy(frame)).reshape(-1, 2)
 
 
 def open_allowed(
@@ -176,7 +176,7 @@ def open_allowed(
 
 
 def coverage_table(
-    incidents: gpd.GeoDataFrame,
+    incidents: pd.DataFrame,
     services: gpd.GeoDataFrame,
     *,
     minutes: Sequence[int] = COVERAGE_MINUTES,

@@ -47,8 +47,13 @@ GAP_TEXT_COLUMNS = (
 GAP_MINUTES = 15
 
 
-def in_bng(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
-    """Return ``frame`` in EPSG:27700 (reprojected if needed); no CRS is an error."""
+def in_bng(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """Return ``frame`` in EPSG:27700 (reprojected if needed); no CRS is an error.
+
+    A plain DataFrame (canonical incidents, ``x``/``y``) is EPSG:27700 by contract.
+    """
+    if not isinstance(frame, gpd.GeoDataFrame):
+        return frame
     if frame.crs is None:
         raise ValueError(f"{what} has no CRS; canonical frames are EPSG:27700.")
     return frame if frame.crs == BNG else frame.to_crs(BNG)

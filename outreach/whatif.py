@@ -54,7 +54,7 @@ SITE_COLUMNS = (
 
 
 def _population(
-    incidents: gpd.GeoDataFrame,
+    incidents: pd.DataFrame,
     services: gpd.GeoDataFrame,
     category: str,
     minutes: float,
@@ -114,7 +114,7 @@ def _check(
 
 
 def best_new_site(
-    incidents: gpd.GeoDataFrame,
+    incidents: pd.DataFrame,
     services: gpd.GeoDataFrame,
     candidates: gpd.GeoDataFrame,
     category: str,
@@ -221,7 +221,7 @@ def best_new_site(
 
 
 def best_new_sites(
-    incidents: gpd.GeoDataFrame,
+    incidents: pd.DataFrame,
     services: gpd.GeoDataFrame,
     candidates: gpd.GeoDataFrame,
     category: str,

@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -63,22 +62,20 @@ class IncidentFilter:
         return any((self.start, self.end, self.categories, self.sources, self.bands))
 
 
-def filter_incidents(
-    incidents: gpd.GeoDataFrame, choice: IncidentFilter
-) -> gpd.GeoDataFrame:
-    """Return the incidents the filter keeps, same columns and CRS.
+def filter_incidents(incidents: pd.DataFrame, choice: IncidentFilter) -> pd.DataFrame:
+    """Return the incidents the filter keeps, same columns.
 
     Parameters
     ----------
     incidents
         Canonical incidents (``when``, ``has_time``, ``category``, ``source``,
-        Point geometry; EPSG:27700).
+        ``x``/``y`` in EPSG:27700).
     choice
         What to keep.
 
     Returns
     -------
-    GeoDataFrame
+    DataFrame
         The kept rows in their original order. With a time band chosen, records
         without a time of day are left out, since their band is not known.
     """

@@ -141,7 +141,7 @@ def test_excel_first_sheet_with_title_rows_and_datetime_cells():
     frame, reports = read_incidents([("export.xlsx", data)])
     assert frame["when"].iloc[0].isoformat() == "2025-12-25T21:30:00"
     assert frame["has_time"].iloc[0]
-    assert frame.geometry.x.iloc[0] == pytest.approx(265500)
+    assert frame["x"].iloc[0] == pytest.approx(265500)
     assert reports[0].format == "Excel, sheet 'Export'"
     assert (
         "skipped 2 title row(s) above the header in sheet 'Export'" in reports[0].notes
@@ -205,7 +205,7 @@ def test_zipped_shapefile(tmp_path):
     """A zipped shapefile in a folder reads, with its CRS from the .prj."""
     data = _zip(_shapefile_members(tmp_path, _points_bng(), prj=True))
     frame, reports = read_incidents([("inc.zip", data)])
-    assert frame.geometry.x.tolist() == pytest.approx([265500, 265600])
+    assert frame["x"].tolist() == pytest.approx([265500, 265600])
     assert reports[0].format == "zipped shapefile"
 
 
@@ -213,7 +213,7 @@ def test_zipped_shapefile_without_prj_gets_crs_from_values(tmp_path):
     """No .prj: metres in the BNG range are read as EPSG:27700, with a note."""
     data = _zip(_shapefile_members(tmp_path, _points_bng(), prj=False))
     frame, reports = read_incidents([("inc.zip", data)])
-    assert frame.geometry.x.iloc[0] == pytest.approx(265500)
+    assert frame["x"].iloc[0] == pytest.approx(265500)
     assert "read as EPSG:27700" in reports[0].notes[0]
 
 
@@ -230,7 +230,7 @@ def test_geojson_holding_metres_is_read_as_bng():
         ],
     }
     frame, reports = read_incidents([("bng.geojson", json.dumps(layer).encode())])
-    assert frame.geometry.x.iloc[0] == pytest.approx(265500)
+    assert frame["x"].iloc[0] == pytest.approx(265500)
     assert "holds metres" in reports[0].notes[0]
 
 

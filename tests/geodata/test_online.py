@@ -82,7 +82,8 @@ def test_police_api_crimes_become_canonical_incidents(calls):
     ]
     assert frame["source"].astype(str).tolist() == ["police.uk", "police.uk"]
     assert not frame["has_day"].any()
-    assert frame.crs == BNG
+    inside = frame["x"].between(264000, 266500) & frame["y"].between(192000, 194500)
+    assert inside.all()  # EPSG:27700 metres, inside the area
     assert report.as_dict()["dropped"] == {"outside the study area": 1}
     assert report.file == "police.uk API 2019-01"
     url, body = calls[0]

@@ -83,7 +83,7 @@ def test_postcode_only_incidents_are_located_and_counted():
     )
     frame, reports = read_incidents([("pc.csv", data)], postcodes=("sa.csv", CODEPOINT))
     report = reports[0].as_dict()
-    assert frame.geometry.x.tolist() == [266979, pytest.approx(266382.5)]
+    assert frame["x"].tolist() == [266979, pytest.approx(266382.5)]
     assert report["dropped"] == {
         "no location": 1,
         "invalid postcode": 1,
@@ -102,7 +102,7 @@ def test_postcode_fills_rows_without_coordinates():
         b"2026-01-02,x,,,SA1 1AF\n"
     )
     frame, reports = read_incidents([("m.csv", data)], postcodes=("sa.csv", CODEPOINT))
-    assert frame.geometry.x.iloc[1] == 265786
+    assert frame["x"].iloc[1] == 265786
     assert reports[0].dropped == {}
 
 

@@ -228,8 +228,8 @@ def test_swansea_violence_has_a_context_at_castle_square(real_data):
     incidents, _ = read_incidents([(f.name, f.read_bytes()) for f in files], area=area)
     violence = incidents[incidents["category"] == "violence and sexual offences"]
     found, choices = find_contexts(
-        violence.geometry.x.to_numpy(),
-        violence.geometry.y.to_numpy(),
+        violence["x"].to_numpy(),
+        violence["y"].to_numpy(),
         threshold=5,
         places=load_places(),
     )
