@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from geodata.disclosure import DEFAULT_THRESHOLD
 from geodata.errors import InputDataError
-from hotspots.periods import PERIOD_DAYS
+
+# Period lengths a user can choose, in days; "month" steps back by calendar months.
+PERIOD_DAYS = {"fortnight": 14, "28 days": 28, "month": None}
 
 PERIOD_LENGTHS = tuple(PERIOD_DAYS)
 

@@ -17,12 +17,11 @@ from scipy import sparse
 
 from geodata.errors import InputDataError
 from hotspots.gistar import gi_star_z
+from hotspots.params import PERIOD_DAYS
 from hotspots.periodtests import hot_in_periods
 
 log = logging.getLogger(__name__)
 
-# Period lengths a user can choose, in days; "month" steps back by calendar months.
-PERIOD_DAYS = {"fortnight": 14, "28 days": 28, "month": None}
 PERIOD_COLUMNS = ["period", "start", "end"]
 
 
