@@ -186,7 +186,7 @@ def load_table(name: str, data: bytes) -> Table:
     suffix = PurePath(file_name).suffix.lower()
     if suffix not in TEXT_SUFFIXES | GEO_SUFFIXES | EXCEL_SUFFIXES:
         raise InputDataError(_unaccepted(name, suffix))
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():  # look further only if need be
         raise InputDataError(f"{name}: the file is empty. Export the data again.")
     _sniff_content(name, data, suffix)
     notes: list[str] = []

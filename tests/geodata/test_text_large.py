@@ -66,3 +66,26 @@ def test_large_ragged_csv_gets_the_c_engine_message():
     data = HEADER + ROW * 26_000 + "2025-12-19,21:30,violence,police,51.6,-3.9,x\n"
     with pytest.raises(InputDataError, match="rows have different numbers of columns"):
         text.read_text_table("big.csv", data.encode(), False)
+
+
+def test_large_csv_windows_1252_after_the_head_is_read_and_named():
+    """A café written in Windows-1252 beyond the decoded head is read, not garbled."""
+    data = (
+        HEADER + ROW * 26_000
+    ).encode() + "2025-12-19,,café,police,51.6,-3.9\n".encode("cp1252")
+    assert data.find(b"caf") > text.HEAD_BYTES
+    table, description = text.read_text_table("big.csv", data, False)
+    assert table["category"].iloc[-1] == "café"
+    assert description == "Windows-1252, comma-separated"
+    utf8, description = text.read_text_table(
+        "big.csv", data.replace(b"\xe9", b"e"), False
+    )
+    assert description == "UTF-8, comma-separated"
+    assert len(utf8) == len(table) == 26_001
+
+
+def test_large_file_with_nul_bytes_after_the_head_is_refused():
+    """NUL bytes anywhere, not only in the decoded head, mean this is not text."""
+    data = (HEADER + ROW * 26_000).encode() + b"2025-12-19,,vio\x00,police,51.6,-3.9\n"
+    with pytest.raises(InputDataError, match="NUL bytes"):
+        text.read_text_table("big.csv", data, False)
