@@ -161,6 +161,13 @@ def _tidied_categories(
     return pd.Categorical.from_codes(remap[codes], categories=categories)
 
 
+def _without_unused(column: pd.Series) -> pd.Series:
+    """Drop categories no row uses (left by dropped rows); a quick count first."""
+    codes = column.cat.codes.to_numpy()
+    used = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories))
+    return column if used.all() else column.cat.remove_unused_categories()
+
+
 def _refuse_all_bad(
     name: str, column: str, raw: pd.Series, keep: np.ndarray, good: np.ndarray
 ) -> None:
@@ -292,7 +299,7 @@ def _read_events(
     report.rows_kept = int(keep.sum())
     if kind == "incidents":
         for column in ("category", "source"):
-            frame[column] = frame[column].cat.remove_unused_categories()
+            frame[column] = _without_unused(frame[column])
     return frame, report
 
 

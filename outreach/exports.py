@@ -17,7 +17,7 @@ import shapely
 from geopandas.array import GeometryDtype
 from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype
 
-from geodata.crs import WGS84
+from geodata.crs import BNG, WGS84, bng_to_lonlat
 
 # OWASP "CSV injection": a cell starting with one of these may run as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -165,7 +165,16 @@ def geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
     """
     if gdf.crs is None:
         raise ValueError("geojson_bytes: the layer has no CRS to reproject from.")
-    layer = gdf.to_crs(WGS84)
+    if gdf.crs == BNG:  # the usual case: the transformer geodata.crs keeps
+        lonlat = shapely.transform(
+            gdf.geometry.to_numpy(), lambda xy: np.column_stack(bng_to_lonlat(*xy.T))
+        )
+        name = gdf.geometry.name
+        layer = gdf.set_geometry(
+            gpd.GeoSeries(lonlat, index=gdf.index, crs=WGS84, name=name)
+        )
+    else:
+        layer = gdf.to_crs(WGS84)
     geoms = shapely.orient_polygons(layer.geometry.to_numpy(), exterior_cw=False)
     geoms = shapely.transform(geoms, lambda xy: np.round(xy, _COORD_DP))
     shapes = shapely.to_geojson(geoms)  # vectorised; equal to json of mapping()

@@ -124,3 +124,12 @@ def test_geojson_needs_a_crs(layer):
 def test_safe_filename(name, expected):
     """Unsafe characters, paths and reserved names become a portable name."""
     assert safe_filename(name) == expected
+
+
+def test_geojson_same_from_any_crs_and_geometry_column_name(layer):
+    """BNG (the quick path), Web Mercator and a renamed geometry give one document."""
+    expected = geojson_bytes(layer)
+    assert geojson_bytes(layer.to_crs("EPSG:3857")) == expected
+    renamed = geojson_bytes(layer.rename_geometry("shape"))
+    assert renamed == expected
+    assert b'"shape"' not in renamed
