@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
-import sys
-import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
@@ -26,7 +23,7 @@ from geodata.read import (
     read_incidents,
     read_places,
 )
-from hotspots import HotspotParams, HotspotResult
+from hotspots import HotspotParams, HotspotResult, analyse
 from outreach.exports import csv_bytes, geojson_bytes
 
 if TYPE_CHECKING:
@@ -36,9 +33,6 @@ if TYPE_CHECKING:
 
 # The planning modules (OR-Tools, osmnx, the database) are imported inside the
 # functions that plan, so `cli.py hotspots` starts about 1.5 s sooner without them.
-# The analysis modules (hotspots.panel and scipy, 0.45 s) are imported in a second
-# thread while the files are read: see `_import_analysis_meanwhile`.
-ANALYSIS_MODULE = "hotspots.panel"
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +121,6 @@ def load_inputs(
     wimd: Source | None = None,
 ) -> Inputs:
     """Read and validate every file; incidents and contacts are kept to ``area``."""
-    _import_analysis_meanwhile()
     area_frame = read_area(area) if area is not None else None
     incident_frame, reports = read_incidents(
         incidents, area=area_frame, postcodes=postcodes
@@ -176,31 +169,10 @@ def named_places(inputs: Inputs) -> gpd.GeoDataFrame:
     )
 
 
-def _import_analysis_meanwhile() -> None:
-    """Start importing the analysis modules in a second thread, once per process.
-
-    Reading a CSV (pyarrow) and projecting (pyproj) release the GIL, so the
-    0.45 s of imports behind ``hotspots.panel`` (scipy among them) run beside the
-    read instead of after it. Nothing else waits on the thread: ``detect``
-    imports the module as usual, which returns at once or waits for the import
-    under Python's per-module lock. The thread touches no module the readers
-    import (they are loaded with this module), so the two cannot deadlock.
-    """
-    if ANALYSIS_MODULE not in sys.modules:
-        threading.Thread(
-            target=importlib.import_module,
-            args=(ANALYSIS_MODULE,),
-            name="import-analysis",
-            daemon=True,
-        ).start()
-
-
 def detect(
     inputs: Inputs, params: HotspotParams, *, panel_date: date | None = None
 ) -> HotspotResult:
     """Find hotspots up to the panel date and what changed since the last panel."""
-    from hotspots.panel import analyse
-
     return analyse(
         inputs.incidents,
         params,
