@@ -197,7 +197,7 @@ def _add_cells(fmap: folium.Map, cells: gpd.GeoDataFrame, lang: str) -> None:
     sig["z"] = sig["gistar"].map(lambda v: f"{v:.1f}")
     layer = folium.FeatureGroup(name=t(LAYER_CELLS, lang))
     folium.GeoJson(
-        sig[["kind", "n", "z", "colour", "dash", "geometry"]].to_crs(WGS84),
+        layers.features(sig[["kind", "n", "z", "colour", "dash", "geometry"]]),
         style_function=lambda f: {
             "fillColor": f["properties"]["colour"],
             "color": f["properties"]["colour"],
@@ -219,12 +219,12 @@ def _add_gone(fmap: folium.Map, gone: gpd.GeoDataFrame | None, lang: str) -> Non
     if gone is None or gone.empty:
         return
     colour, dash, weight, _ = CHANGE_STYLE["Gone"]
-    data = gone[["name", "geometry"]].to_crs(WGS84)
+    data = gone[["name", "geometry"]].copy()
     data["name"] = data["name"].astype(str)
     data["change"] = f"{ARROWS['Gone']} {t('term.headline.Gone', lang)}"
     layer = folium.FeatureGroup(name=t(LAYER_GONE, lang))
     folium.GeoJson(
-        data,
+        layers.features(data),
         style_function=lambda _: {
             "color": colour,
             "weight": weight,
@@ -275,7 +275,7 @@ def _add_areas(
     ]
     layer = folium.FeatureGroup(name=t(LAYER_HOTSPOTS, lang))
     folium.GeoJson(
-        data.to_crs(WGS84),
+        layers.features(data),
         style_function=lambda f: {
             "color": f["properties"]["colour"],
             "weight": f["properties"]["weight"],
@@ -306,7 +306,7 @@ def _add_areas(
     # One GeoJSON layer of labels; each label's own text reaches its icon through
     # the style function (folium copies the style into the icon's options).
     folium.GeoJson(
-        labels,
+        layers.features(labels),
         marker=folium.Marker(
             icon=folium.DivIcon(
                 icon_size=(54, 24), icon_anchor=(27, 12), class_name="cmet-label-icon"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import threading
 
 import folium
@@ -56,19 +55,14 @@ def twin_table(frame: gpd.GeoDataFrame, classes: pd.Series, lang: str) -> pd.Dat
     )
 
 
-@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=data.BY_DIGEST)
-def cached_map(
+def _built_map(
     request: data.Request, snapshot_id: int | None, lang: str, tiles: bool
 ) -> folium.Map:
-    """Return the built (not yet rendered) map for these settings, shared.
-
-    Building takes about 0.4 s, so the map is kept. Rendering adds to a folium
-    map each time, so callers render a deep copy (0.02 s) and never this one.
-    """
+    """Build the folium map for these settings (about 0.2 s at 100k incidents)."""
     result = data.detect(request)
     since = data.since(request, snapshot_id)
     inputs = data.inputs(request.sources, request.choice)
-    fmap = build_map(
+    return build_map(
         result,
         inputs.services,
         inputs.spaces,
@@ -79,7 +73,6 @@ def cached_map(
         boundaries=inputs.boundaries,
         lang=lang,
     )
-    return fmap
 
 
 @st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=data.BY_DIGEST)
@@ -88,13 +81,16 @@ def drawn_map(
 ) -> dict:
     """Return what ``st_folium`` sends the browser for this map, worked out once.
 
-    ``st_folium`` renders the whole folium map (every GeoJSON layer, three times)
-    on every run: two thirds of a cached rerun on 100k incidents, and a third of
-    the server's time under 20 sessions (bench/load.py). So ``st_folium`` runs once
-    per map with its component call captured, and later runs send the same
-    arguments (streamlit-folium is pinned; ``tests/e2e`` clicks the map).
+    ``st_folium`` renders the whole folium map on every run: two thirds of a
+    cached rerun on 100k incidents, and a third of the server's time under 20
+    sessions (bench/load.py). So ``st_folium`` runs once per map with its
+    component call captured, and later runs send the same arguments
+    (streamlit-folium is pinned; ``tests/e2e`` clicks the map). Only what is sent
+    is kept: the folium map is built afresh here and rendered once
+    (``render=False`` skips a whole-page render whose output ``st_folium`` never
+    uses; the arguments are the same, 0.3 -> 0.1 s).
     """
-    fmap = copy.deepcopy(cached_map(request, snapshot_id, lang, tiles))
+    fmap = _built_map(request, snapshot_id, lang, tiles)
     captured: dict = {}
     with _CAPTURING:  # sessions run in threads: one capture at a time
         streamlit_folium._component_func = lambda **kwargs: captured.update(kwargs)
@@ -105,6 +101,7 @@ def drawn_map(
                 returned_objects=["last_object_clicked"],
                 height=MAP_HEIGHT,
                 width=None,
+                render=False,
             )
         finally:
             streamlit_folium._component_func = _DRAW
