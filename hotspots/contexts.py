@@ -66,6 +66,7 @@ from geodata.disclosure import safe_count, shown_counts, suppress_counts
 from geodata.errors import InputDataError
 from hotspots.hdbscan_weighted import condense
 from hotspots.locations import weighted_locations
+from hotspots.memo import ArrayMemo
 from hotspots.pvalues import poisson_sf
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,9 @@ OUTLINE_GRID_M = 50.0
 BUFFER_M = 50.0
 MIN_CLUSTER_SHARE = 0.01
 MIN_CLUSTER_CAP = 50
+# The last few incidents' trees, reused when only the threshold, FDR level,
+# period or cell size changed (see ``_located_tree``).
+_TREES: ArrayMemo = ArrayMemo(size=4)
 
 
 def empty_contexts() -> gpd.GeoDataFrame:
@@ -259,6 +263,28 @@ def _names(centres: np.ndarray, places: gpd.GeoDataFrame | None) -> list[str]:
     return names
 
 
+def _located_tree(x: np.ndarray, y: np.ndarray, size: int) -> tuple:
+    """Return the distinct locations, their weights and resolution, and their tree.
+
+    Most of the contexts' time (the tree: 0.6 of 0.75 s at 100k incidents) and
+    independent of the threshold beyond ``size``, so ``find_contexts`` keeps the
+    last few. The arrays are made read-only, as they are shared.
+    """
+    xy, weight, resolution = weighted_locations(x, y)
+    tree = condense(
+        xy,
+        weight,
+        min_cluster_size=size,
+        min_samples=size,
+        same_place=max(SAME_PLACE_M, resolution),
+        max_gap=MAX_GAP_M,
+    )
+    for array in (xy, weight, *vars(tree).values()):
+        if isinstance(array, np.ndarray):
+            array.flags.writeable = False
+    return xy, weight, resolution, tree
+
+
 def find_contexts(
     x: np.ndarray,
     y: np.ndarray,
@@ -317,20 +343,14 @@ def find_contexts(
         choices.update(distinct_locations=0, candidates_tested=0, contexts=0)
         log.info("contexts: %d incidents, fewer than the %d needed", n, size)
         return empty_contexts(), choices
-    xy, weight, resolution = weighted_locations(x, y)
+    xy, weight, resolution, tree = _TREES.get_or_make(
+        (x, y), (size, SAME_PLACE_M, MAX_GAP_M), lambda: _located_tree(x, y, size)
+    )
     same_place = max(SAME_PLACE_M, resolution)
     choices.update(
         location_resolution_m=resolution,
         distinct_locations=len(xy),
         same_place_m=same_place,
-    )
-    tree = condense(
-        xy,
-        weight,
-        min_cluster_size=size,
-        min_samples=size,
-        same_place=same_place,
-        max_gap=MAX_GAP_M,
     )
     catchment = _catchment(tree.nearest)
     points = shapely.points(xy)

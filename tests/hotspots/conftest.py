@@ -1,0 +1,13 @@
+"""Hotspot tests start from scratch: nothing remembered from an earlier test."""
+
+from __future__ import annotations
+
+import pytest
+
+from hotspots import contexts
+
+
+@pytest.fixture(autouse=True)
+def _fresh_context_trees() -> None:
+    """Empty the contexts' memo of trees, so spies and patches see every step."""
+    contexts._TREES.clear()

@@ -1,0 +1,94 @@
+"""The memo of costly steps: reuse for equal arrays, never for different ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from geopandas.testing import assert_geodataframe_equal
+
+from hotspots import contexts
+from hotspots.contexts import find_contexts
+from hotspots.memo import ArrayMemo, digest
+from hotspots.simulate import planted_incidents
+
+
+def _counting(memo: ArrayMemo, calls: list):
+    def ask(arrays, extra=()):
+        return memo.get_or_make(arrays, extra, lambda: calls.append(1) or len(calls))
+
+    return ask
+
+
+def test_equal_arrays_reuse_and_different_ones_do_not():
+    """A copy of the same values is a hit; one changed value, or extra, is a miss."""
+    calls: list = []
+    ask = _counting(ArrayMemo(size=4), calls)
+    x = np.arange(1000.0)
+    assert ask((x,)) == 1
+    assert ask((x.copy(),)) == 1
+    changed = x.copy()
+    changed[500] += 1e-9
+    assert ask((changed,)) == 2
+    assert ask((x,), extra=50) == 3
+    assert len(calls) == 3
+
+
+def test_least_recently_used_is_forgotten_first():
+    """With room for two, the entry not asked for longest is made again."""
+    calls: list = []
+    ask = _counting(ArrayMemo(size=2), calls)
+    a, b, c = (np.full(3, v) for v in (1.0, 2.0, 3.0))
+    ask((a,))
+    ask((b,))
+    ask((a,))  # a is now the most recent
+    ask((c,))  # forgets b
+    ask((a,))
+    assert len(calls) == 3
+    ask((b,))
+    assert len(calls) == 4
+
+
+def test_digest_tells_dtype_and_shape_apart():
+    """The same bytes as another dtype or shape are different arrays."""
+    x = np.arange(6, dtype=np.int64)
+    assert digest((x,)) != digest((x.view(np.float64),))
+    assert digest((x,)) != digest((x.reshape(2, 3),))
+    assert digest((x,)) == digest((x.copy(),))
+    with pytest.raises(ValueError, match="at least 1"):
+        ArrayMemo(size=0)
+
+
+def test_contexts_reuse_the_tree_when_only_the_threshold_changes(monkeypatch):
+    """Threshold 10 after 5 reuses the tree, and equals working it out afresh."""
+    made = []
+    real = contexts._located_tree
+    monkeypatch.setattr(
+        contexts, "_located_tree", lambda *a: made.append(1) or real(*a)
+    )
+    centres = np.array([[1500.0, 1500.0], [3500.0, 3000.0]])
+    incidents = planted_incidents(3000, centres, 60, seed=4)
+    x, y = incidents.geometry.x.to_numpy(), incidents.geometry.y.to_numpy()
+    find_contexts(x, y, threshold=5, places=None)
+    reused, reused_choices = find_contexts(x, y, threshold=10, places=None)
+    assert len(made) == 1
+    contexts._TREES.clear()
+    fresh, fresh_choices = find_contexts(x, y, threshold=10, places=None)
+    assert len(made) == 2
+    assert len(fresh) >= 1
+    assert_geodataframe_equal(reused, fresh)
+    assert reused_choices == fresh_choices
+
+
+def test_contexts_work_the_tree_out_again_for_other_incidents(monkeypatch):
+    """Different incidents, or a different minimum size, are never a hit."""
+    made = []
+    real = contexts._located_tree
+    monkeypatch.setattr(
+        contexts, "_located_tree", lambda *a: made.append(1) or real(*a)
+    )
+    incidents = planted_incidents(2000, np.array([[1500.0, 1500.0]]), 60, seed=5)
+    x, y = incidents.geometry.x.to_numpy(), incidents.geometry.y.to_numpy()
+    find_contexts(x, y, threshold=5, places=None)
+    find_contexts(x[:-1], y[:-1], threshold=5, places=None)
+    find_contexts(x, y, threshold=5, places=None, min_cluster_size=30)
+    assert len(made) == 3
