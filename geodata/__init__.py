@@ -1,4 +1,4 @@
-"""Partners' files in, canonical EPSG:27700 GeoDataFrames out."""
+"""Partners' files in, canonical EPSG:27700 frames out (incidents as x/y columns)."""
 
 from geodata.archive import split_part
 from geodata.crs import BNG, WGS84

@@ -1,4 +1,4 @@
-"""Read partners' files into canonical GeoDataFrames, counting every dropped row."""
+"""Read partners' files into canonical frames, counting every dropped row."""
 
 from __future__ import annotations
 
