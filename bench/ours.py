@@ -17,6 +17,7 @@ import argparse
 import json
 import sys
 import time
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 
@@ -148,8 +149,6 @@ class _Serial:
         return None
 
     def submit(self, job, *args, **kwargs):
-        from concurrent.futures import Future
-
         done: Future = Future()
         done.set_result(job(*args, **kwargs))
         return done

@@ -163,19 +163,23 @@ def _geocode_missing(
         report.notes.append(f"{units + sectors} rows located by postcode{detail}")
 
 
+def _kept(columns: dict[str, pd.Series], keep: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({k: v.array[keep] for k, v in columns.items()})
+
+
 def points_frame(
     columns: dict[str, pd.Series], x: np.ndarray, y: np.ndarray, keep: np.ndarray
 ) -> gpd.GeoDataFrame:
     """Build the kept rows' columns and points into an EPSG:27700 frame."""
-    frame = pd.DataFrame({k: v.array[keep] for k, v in columns.items()})
-    return gpd.GeoDataFrame(frame, geometry=point_array(x[keep], y[keep]), crs=BNG)
+    points = point_array(x[keep], y[keep])
+    return gpd.GeoDataFrame(_kept(columns, keep), geometry=points, crs=BNG)
 
 
 def xy_frame(
     columns: dict[str, pd.Series], x: np.ndarray, y: np.ndarray, keep: np.ndarray
 ) -> pd.DataFrame:
     """Build the kept rows' columns with float ``x``/``y`` (EPSG:27700 metres)."""
-    frame = pd.DataFrame({k: v.array[keep] for k, v in columns.items()})
+    frame = _kept(columns, keep)
     frame["x"] = x[keep]
     frame["y"] = y[keep]
     return frame

@@ -289,7 +289,7 @@ def _read_events(
     x, y, keep = locate_rows(
         table, name, report, keep, postcodes, allow_areas=False, located=located
     )
-    # The raw text columns: free them before the points.
+    # The raw text columns: free them before the frame is built.
     del table, loaded, parsed, located
     keep = clip_to_area(x, y, keep, area, report)
     # Incidents only ever go on as coordinates (cells, contexts, periods): no

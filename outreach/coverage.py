@@ -143,7 +143,7 @@ def share_text(
 
 def point_coords(frame: pd.DataFrame) -> np.ndarray:
     """Return point coordinates as an (n, 2) array of metres."""
-    return np.column_stack(point_xy(frame)).reshape(-1, 2)
+    return np.column_stack(point_xy(frame))
 
 
 def open_allowed(

@@ -287,7 +287,6 @@ def _add_areas(
         tooltip=folium.GeoJsonTooltip(fields=fields[:5], aliases=aliases[:5]),
         popup=folium.GeoJsonPopup(fields=fields, aliases=aliases),
     ).add_to(layer)
-    lon, lat = bng_to_lonlat(areas["label_x"], areas["label_y"])
     labels = gpd.GeoDataFrame(
         {
             "html": [
@@ -300,8 +299,8 @@ def _add_areas(
                 for i, n, h in zip(ids, data["name"], change, strict=True)
             ],
         },
-        geometry=gpd.points_from_xy(lon, lat),
-        crs=WGS84,
+        geometry=gpd.points_from_xy(areas["label_x"], areas["label_y"]),
+        crs=areas.crs,
     )
     # One GeoJSON layer of labels; each label's own text reaches its icon through
     # the style function (folium copies the style into the icon's options).
