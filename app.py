@@ -15,6 +15,7 @@ import streamlit as st
 
 from ui import auth, data, lang
 from ui.lang import tr
+from ui.prepare import PREPARER
 from ui.sidebar import render_sidebar
 
 VIEWS = Path(__file__).with_name("ui") / "views"
@@ -51,6 +52,11 @@ def _pages(access: auth.Access) -> list[st.Page]:
 
 def main() -> None:
     """Configure the page, check access, draw the shared sidebar and run the page."""
+    with PREPARER.page_run():  # views are prepared ahead only between runs
+        _page()
+
+
+def _page() -> None:
     _configure_logging()
     st.set_page_config(
         page_title=tr("app.title"),

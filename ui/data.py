@@ -21,6 +21,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 import pipeline
@@ -30,6 +31,7 @@ from geodata.workers import read_workers
 from hotspots.params import HotspotParams
 from hotspots.result import HotspotResult
 from outreach.params import RotaParams
+from outreach.wording import gap_sentences
 from store import load_snapshot
 from ui import memory, state
 from ui.changes import SinceLast, since_last
@@ -93,6 +95,10 @@ class Request:
     panel_date: date | None = None
 
 
+# How many results, maps and summaries the caches keep: the views the panel has
+# seen plus those prepared one control away (``ui/prepare.py``, at most 14).
+VIEWS_KEPT = 32
+
 # Cached calls take Sources and Requests; hash them by the files' digest, never by
 # their bytes again (Streamlit turns a dataclass into a dict before hashing it).
 BY_DIGEST = {
@@ -117,18 +123,28 @@ def demo_sources() -> Sources:
 
 
 def current_sources() -> Sources:
-    """Return the uploaded files, or the demo set when nothing is uploaded."""
+    """Return the uploaded files, or the demo set when nothing is uploaded.
+
+    The same uploads give the same ``Sources`` object on every rerun, so their
+    digest is worked out once per upload rather than once per rerun (about 10 ms
+    on a 6 MB file).
+    """
     uploads: dict[str, tuple[Source, ...]] = st.session_state.get(state.UPLOADS, {})
     if not any(uploads.values()):
         return demo_sources()
+    held = st.session_state.get(state.SOURCES)
+    if held is not None and held[0] is uploads:
+        return held[1]
     single = {k: next(iter(uploads.get(k, ())), None) for k in state.SINGLE_FILE_KINDS}
-    return Sources(
+    sources = Sources(
         incidents=uploads.get("incidents", ()),
         contacts=uploads.get("contacts", ()),
         services=uploads.get("services", ()),
         spaces=uploads.get("spaces", ()),
         **single,
     )
+    st.session_state[state.SOURCES] = (uploads, sources)
+    return sources
 
 
 def remember_upload(kind: str) -> None:
@@ -226,7 +242,7 @@ def team_size(workers: Source) -> int:
     return len(read_workers(*workers))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=BY_DIGEST)
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT, hash_funcs=BY_DIGEST)
 def detect(request: Request) -> HotspotResult:
     """Return the hotspot result for these files, filter, settings and panel date."""
     return pipeline.detect(
@@ -236,7 +252,7 @@ def detect(request: Request) -> HotspotResult:
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=BY_DIGEST)
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT, hash_funcs=BY_DIGEST)
 def since(request: Request, snapshot_id: int | None) -> SinceLast:
     """Return what changed since the saved panel ``snapshot_id`` (or one period)."""
     snapshot = None
@@ -251,7 +267,27 @@ def since_previous(request: Request, panel_date: date) -> SinceLast:
     return since(request, None if previous is None else previous.snapshot_id)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=BY_DIGEST)
+def panel_day(result: HotspotResult) -> date:
+    """Return the panel date a result was worked out for."""
+    return pd.Timestamp(result.choices.get("panel_date")).date()
+
+
+def since_for(request: Request, result: HotspotResult) -> SinceLast:
+    """Return what changed between the last saved panel and ``result``."""
+    return since_previous(request, panel_day(result))
+
+
+def snapshot_of(changes: SinceLast) -> int | None:
+    """Return the id of the saved panel ``changes`` compares with, if any."""
+    return None if changes.snapshot is None else changes.snapshot.snapshot_id
+
+
+def has_hotspots(result: HotspotResult) -> bool:
+    """Return whether the analysis ran and found at least one hotspot."""
+    return result.status == "ok" and not result.hotspots.empty
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT, hash_funcs=BY_DIGEST)
 def gaps(request: Request) -> pipeline.Gaps:
     """Return the service gaps, area gaps, coverage and what-if for a result."""
     return pipeline.find_service_gaps(
@@ -287,6 +323,15 @@ def outputs(
         inputs(request.sources, request.choice),
         plan(request, rota_params),
         meeting_date=meeting_date,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT, hash_funcs=BY_DIGEST)
+def gap_lines(request: Request, lang: str) -> tuple[str, ...]:
+    """Return the plain-words summary of the service gaps, in ``lang``."""
+    found = gaps(request)
+    return tuple(
+        gap_sentences(lang, found.hotspots, found.areas, found.coverage, found.whatif)
     )
 
 

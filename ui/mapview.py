@@ -75,7 +75,9 @@ def _built_map(
     )
 
 
-@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=data.BY_DIGEST)
+@st.cache_resource(
+    max_entries=data.VIEWS_KEPT, show_spinner=False, hash_funcs=data.BY_DIGEST
+)
 def drawn_map(
     request: data.Request, snapshot_id: int | None, lang: str, tiles: bool
 ) -> dict:
@@ -108,6 +110,11 @@ def drawn_map(
     return captured
 
 
+def with_tiles() -> bool:
+    """Return whether the map has background tiles (not when offline is ticked)."""
+    return not st.session_state.get(state.SB_OFFLINE, False)
+
+
 def _picked(ids: list[str], frame: gpd.GeoDataFrame, click: dict | None) -> str:
     if click and click != st.session_state.get(state.MAP_LAST_CLICK):
         # Act on a click once, so the picker can still be changed by hand later.
@@ -131,9 +138,8 @@ def render_map_section(
 ) -> None:
     """Draw the map, its legend note, the table twin and the picked area's card."""
     lang = current()
-    snapshot_id = None if since.snapshot is None else since.snapshot.snapshot_id
-    tiles = not st.session_state.get(state.SB_OFFLINE, False)
-    returned = _DRAW(**drawn_map(request, snapshot_id, lang, tiles))
+    tiles = with_tiles()
+    returned = _DRAW(**drawn_map(request, data.snapshot_of(since), lang, tiles))
     st.caption(tr("map.caption"))
     frame = areas(result)
     if frame.empty:

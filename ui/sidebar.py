@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 AUTO, MANUAL = "auto", "manual"
 ALPHAS = (0.01, 0.05, 0.1)
 MIN_THRESHOLD = 2
+MAX_THRESHOLD = 50
 
 
 def _options(sources: data.Sources) -> tuple[list[str], list[str], date, date]:
@@ -128,6 +129,12 @@ def _publishable_changed() -> None:
     st.session_state[state.SB_THRESHOLD] = threshold
 
 
+def threshold_bounds() -> tuple[int, int]:
+    """Return the lowest and highest disclosure threshold the sidebar allows now."""
+    publishable = st.session_state.get(state.SB_PUBLISHABLE, False)
+    return (PUBLISHABLE_THRESHOLD if publishable else MIN_THRESHOLD, MAX_THRESHOLD)
+
+
 def _settings(sources: data.Sources, categories: tuple[str, ...]) -> HotspotParams:
     lg = lang.current()
     period = st.radio(
@@ -137,7 +144,7 @@ def _settings(sources: data.Sources, categories: tuple[str, ...]) -> HotspotPara
         format_func=lambda p: term("period_length", p, lg),
         help=tr("sb.period_help"),
     )
-    publishable = st.toggle(
+    st.toggle(
         tr("sb.publishable", k=PUBLISHABLE_THRESHOLD),
         key=state.SB_PUBLISHABLE,
         on_change=_publishable_changed,
@@ -148,7 +155,7 @@ def _settings(sources: data.Sources, categories: tuple[str, ...]) -> HotspotPara
             default=DEFAULT_THRESHOLD,
         ),
     )
-    lowest = PUBLISHABLE_THRESHOLD if publishable else MIN_THRESHOLD
+    lowest = threshold_bounds()[0]
     with st.expander(tr("sb.settings")):
         units = ("square", "hex", "areas") if sources.area else ("square", "hex")
         if st.session_state.get(state.SB_UNITS) not in (None, *units):
@@ -192,7 +199,7 @@ def _settings(sources: data.Sources, categories: tuple[str, ...]) -> HotspotPara
         threshold = st.number_input(
             tr("sb.threshold"),
             min_value=lowest,
-            max_value=50,
+            max_value=MAX_THRESHOLD,
             key=state.SB_THRESHOLD,
             help=tr(
                 "sb.threshold_help",

@@ -21,6 +21,7 @@ SINGLE_FILE_KINDS: frozenset[str] = frozenset(
 
 # Non-widget keys: they survive page switches (widget state does not).
 UPLOADS = "uploads"  # dict[kind, tuple[(file name, bytes), ...]]
+SOURCES = "sources"  # (the UPLOADS dict, the ui.data.Sources made from it)
 HOTSPOT_PARAMS = "hotspot_params"  # the sidebar's frozen HotspotParams
 FILTER = "incident_filter"  # the sidebar's frozen IncidentFilter
 PANEL_DATE = "panel_date_value"  # the sidebar's panel date (None: last incident)

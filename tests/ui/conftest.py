@@ -1,4 +1,8 @@
-"""App tests keep their own database and never touch the project's var/ folder."""
+"""App tests keep their own database and never touch the project's var/ folder.
+
+Nothing is prepared in the background here (``ui/prepare.py``) unless a test
+turns it on.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,9 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("CMET_DB_URL", url)
     monkeypatch.delenv("CMET_REQUIRE_SIGN_IN", raising=False)
     monkeypatch.delenv("CMET_ROLES", raising=False)
+    # Views are prepared ahead only in tests/ui/test_prepare.py, so other tests
+    # count their own work and nothing runs behind them.
+    monkeypatch.setenv("CMET_PREPARE", "0")
     return url
 
 

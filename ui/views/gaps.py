@@ -12,7 +12,7 @@ import streamlit as st
 import pipeline
 from i18n.terms import term
 from outreach.gaps import GAP_MINUTES, SERVICE_CATEGORIES
-from outreach.wording import gap_sentences, long_walks
+from outreach.wording import long_walks
 from ui import data, state
 from ui.exports import download
 from ui.lang import block, current, tr
@@ -117,9 +117,7 @@ def render() -> None:
         st.info(tr("gaps.no_hotspots"), icon=":material/info:")
         return
     found = data.gaps_with_progress(request)
-    lines = gap_sentences(
-        lang, found.hotspots, found.areas, found.coverage, found.whatif
-    )
+    lines = data.gap_lines(request, lang)
     block("\n".join(f"- {html.escape(s)}" for s in lines))
 
     st.subheader(tr("gaps.nearest_title"), anchor=False)

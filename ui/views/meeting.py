@@ -10,11 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from i18n.terms import change_line, long_date, term
-from outreach.wording import gap_sentences
-from ui import data, decision, exports
+from ui import data, decision, exports, prepare
 from ui.changes import ARROWS, ORDER, SinceLast
 from ui.lang import block, current, tr
-from ui.mapview import render_map_section
+from ui.mapview import render_map_section, with_tiles
+from ui.sidebar import threshold_bounds
 from ui.summary import method_caption, result_line
 
 PAGE_ROTA = "ui/views/rota.py"
@@ -92,13 +92,14 @@ def _outreach_section(plan: data.pipeline.Plan | None, can_rota: bool) -> None:
             st.markdown("\n".join(f"- {e}" for e in plan.rota.explanations))
 
 
-def _gaps_section(gaps: data.pipeline.Gaps | None, can_gaps: bool) -> None:
+def _gaps_section(
+    request: data.Request, gaps: data.pipeline.Gaps | None, can_gaps: bool
+) -> None:
     st.header(tr("meeting.gaps"), anchor=False)
     if gaps is None:
         st.info(tr("meeting.no_gaps"))
         return
-    lang = current()
-    lines = gap_sentences(lang, gaps.hotspots, gaps.areas, gaps.coverage, gaps.whatif)
+    lines = data.gap_lines(request, current())
     block("\n".join(f"- {html.escape(s)}" for s in lines) or tr("meeting.no_gaps"))
     if can_gaps:
         st.page_link(PAGE_GAPS, label=tr("nav.gaps"), icon=":material/arrow_forward:")
@@ -110,14 +111,14 @@ def render() -> None:
     request = data.current_request()
     result = data.analyse_or_stop(request)
     threshold = request.params.threshold
-    panel_date = pd.Timestamp(result.choices.get("panel_date")).date()
+    panel_date = data.panel_day(result)
     st.title(tr("meeting.title"), anchor=False)
     st.caption(tr("meeting.panel_date", date=long_date(panel_date, current())))
-    ok = result.status == "ok" and not result.hotspots.empty
+    ok = data.has_hotspots(result)
     (st.success if ok else st.info)(
         result_line(result, current()), icon=":material/info:"
     )
-    since = data.since_previous(request, panel_date)
+    since = data.since_for(request, result)
     _since_section(since, ok)
 
     gaps = data.gaps_with_progress(request) if ok else None
@@ -133,11 +134,14 @@ def render() -> None:
         threshold=threshold,
     )
     _outreach_section(plan, access is None or access.can("rota"))
-    _gaps_section(gaps, access is None or access.can("gaps"))
+    _gaps_section(request, gaps, access is None or access.can("gaps"))
     if ok and (access is None or access.decides):
         decision.render_form(result, panel_date)
     exports.render_pack_downloads(request, result, since, panel_date, gaps, planned)
     st.caption(method_caption(result, threshold, current()))
+    prepare.after_meeting_page(
+        request, current(), with_tiles(), thresholds=threshold_bounds()
+    )
 
 
 render()

@@ -1,0 +1,192 @@
+"""Views one control away are prepared between runs, and only between runs."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+import streamlit as st
+
+import pipeline
+from hotspots.params import HotspotParams
+from ui import prepare, state
+from ui.data import Request, Sources
+from ui.filters import IncidentFilter
+from ui.prepare import MAX_VIEWS, Preparer, neighbours
+
+REQUEST = Request(
+    sources=Sources(incidents=(("a.csv", b"x"),)),
+    choice=IncidentFilter(categories=("county lines",)),
+    params=HotspotParams(categories=("county lines",), threshold=3, alpha=0.05),
+)
+CHOICES = {
+    "themes": ("county lines", "missing"),
+    "thresholds": (2, 50),
+    "alphas": (0.01, 0.05, 0.1),
+    "periods": ("fortnight", "month"),
+    "bands": ("evening",),
+    "partners": ("police",),
+}
+
+
+def test_neighbours_are_one_control_away() -> None:
+    found = neighbours(REQUEST, **CHOICES)
+    assert REQUEST not in found
+    assert len(found) == len(set(found))
+    themes = [r.choice.categories for r in found[:2]]
+    assert themes == [(), ("county lines", "missing")]
+    # The filter and the analysis see the same themes.
+    assert all(r.params.categories == r.choice.categories for r in found)
+    assert {r.params.threshold for r in found} == {2, 3, 4}
+    assert {r.params.alpha for r in found} == {0.01, 0.05, 0.1}
+    assert ("evening",) in [r.choice.bands for r in found]
+    assert ("police",) in [r.choice.sources for r in found]
+    for view in found:  # each differs from the request in one control only
+        changed = [
+            name
+            for name in ("categories", "threshold", "alpha", "period")
+            if getattr(view.params, name) != getattr(REQUEST.params, name)
+        ] + [
+            name
+            for name in ("bands", "sources")
+            if getattr(view.choice, name) != getattr(REQUEST.choice, name)
+        ]
+        assert len(changed) == 1, changed
+
+
+def test_neighbours_keep_the_threshold_within_bounds() -> None:
+    at_lowest = replace(REQUEST, params=replace(REQUEST.params, threshold=2))
+    found = neighbours(at_lowest, **CHOICES)
+    assert {r.params.threshold for r in found} == {2, 3}
+    at_highest = replace(REQUEST, params=replace(REQUEST.params, threshold=50))
+    assert {r.params.threshold for r in neighbours(at_highest, **CHOICES)} == {
+        49,
+        50,
+    }
+
+
+def test_neighbours_are_capped() -> None:
+    many = {**CHOICES, "themes": tuple(f"theme {i}" for i in range(40))}
+    found = neighbours(REQUEST, **many)
+    assert len(found) == MAX_VIEWS
+    assert all(r.params.threshold == 3 for r in found)  # themes come first
+
+
+def _recorder() -> tuple[list[tuple[str, float]], callable]:
+    ran: list[tuple[str, float]] = []
+
+    def step(name: str) -> callable:
+        return lambda: ran.append((name, time.monotonic()))
+
+    return ran, step
+
+
+def test_steps_wait_until_no_page_is_running() -> None:
+    preparer = Preparer(quiet_s=0.05)
+    ran, step = _recorder()
+    with preparer.page_run():
+        preparer.offer([step("a"), step("b")])
+        time.sleep(0.3)
+        assert ran == []
+    ended = time.monotonic()
+    assert preparer.wait_idle(5)
+    assert [name for name, _ in ran] == ["a", "b"]
+    assert ran[0][1] - ended >= 0.05
+
+
+def test_a_newer_page_replaces_what_is_queued() -> None:
+    preparer = Preparer(quiet_s=0.01)
+    ran, step = _recorder()
+    with preparer.page_run():
+        preparer.offer([step("old")])
+        preparer.offer([step("new 1"), step("new 2")])
+    assert preparer.wait_idle(5)
+    assert [name for name, _ in ran] == ["new 1", "new 2"]
+
+
+def test_a_failing_step_does_not_stop_the_rest() -> None:
+    preparer = Preparer(quiet_s=0.0)
+    ran, step = _recorder()
+
+    def broken() -> None:
+        raise ValueError("no such view")
+
+    preparer.offer([broken, step("after")])
+    assert preparer.wait_idle(5)
+    assert [name for name, _ in ran] == ["after"]
+
+
+def test_wait_idle_times_out_while_a_page_runs() -> None:
+    preparer = Preparer(quiet_s=0.0)
+    ran, step = _recorder()
+    with preparer.page_run():
+        preparer.offer([step("a")])
+        assert not preparer.wait_idle(0.2)
+        assert ran == []
+    assert preparer.wait_idle(5)
+    assert [name for name, _ in ran] == ["a"]
+
+
+@pytest.fixture
+def detect_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the analyses actually run (cache misses of ``ui.data.detect``)."""
+    calls: list[int] = []
+    real = pipeline.detect
+    lock = threading.Lock()
+
+    def counted(*args, **kwargs):
+        with lock:
+            calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "detect", counted)
+    return calls
+
+
+def test_a_prepared_theme_and_threshold_need_no_new_analysis(
+    fresh, monkeypatch: pytest.MonkeyPatch, detect_calls: list[int]
+) -> None:
+    monkeypatch.setenv("CMET_PREPARE", "1")
+    st.cache_resource.clear()  # nothing left from other tests' views
+    app = fresh()
+    app.run()
+    assert not app.exception
+    assert prepare.PREPARER.wait_idle(240)
+    prepared = len(detect_calls)
+    assert prepared > 1  # the page's own analysis and the neighbours'
+
+    themes = app.multiselect(key=state.SB_CATEGORIES)
+    themes.set_value([themes.options[0]])
+    app.run()
+    assert not app.exception
+    assert len(detect_calls) == prepared  # answered from what was prepared
+    assert prepare.PREPARER.wait_idle(240)
+
+    app.multiselect(key=state.SB_CATEGORIES).set_value([])
+    app.run()
+    threshold = app.number_input(key=state.SB_THRESHOLD)
+    before = len(detect_calls)
+    threshold.set_value(threshold.value + 1)
+    app.run()
+    assert len(detect_calls) == before
+    # Two steps away was not prepared: the analysis runs (the counter counts).
+    app.number_input(key=state.SB_THRESHOLD).set_value(threshold.value + 2)
+    app.run()
+    assert not app.exception
+    assert len(detect_calls) == before + 1
+    prepare.PREPARER.wait_idle(240)
+
+
+def test_nothing_is_prepared_when_turned_off(
+    fresh, monkeypatch: pytest.MonkeyPatch, detect_calls: list[int]
+) -> None:
+    monkeypatch.setenv("CMET_PREPARE", "0")
+    app = fresh()
+    app.run()
+    assert not app.exception
+    assert prepare.PREPARER.wait_idle(30)
+    ran = len(detect_calls)
+    time.sleep(1)
+    assert len(detect_calls) == ran
