@@ -96,8 +96,8 @@ class Request:
 
 
 # How many results, maps and summaries the caches keep: the views the panel has
-# seen plus those prepared one control away (``ui/prepare.py``, at most 14).
-VIEWS_KEPT = 32
+# seen plus those prepared one control away (``ui/prepare.py``, at most 24).
+VIEWS_KEPT = 40
 
 # Cached calls take Sources and Requests; hash them by the files' digest, never by
 # their bytes again (Streamlit turns a dataclass into a dict before hashing it).

@@ -32,7 +32,7 @@ from ui.sidebar import ALPHAS
 log = logging.getLogger(__name__)
 
 QUIET_S = 0.3  # a page must have finished this long ago before a step starts
-MAX_VIEWS = 14  # neighbours prepared per page: below the caches' sizes
+MAX_VIEWS = 24  # neighbours prepared per page: below the caches' sizes
 
 Step = Callable[[], object]
 
@@ -59,17 +59,20 @@ def neighbours(
     *,
     themes: Sequence[str],
     thresholds: tuple[int, int],
+    switched: int | None = None,
     alphas: Sequence[float],
     periods: Sequence[str],
+    units: Sequence[str],
     bands: Sequence[str],
     partners: Sequence[str],
 ) -> list[data.Request]:
     """Return the requests one control change away, the likeliest first.
 
     Each theme added or taken away, the disclosure threshold one up or down
-    (within ``thresholds``, the lowest and highest allowed), each other false
-    discovery rate and period length, each time band and partner added or taken
-    away; at most ``MAX_VIEWS``, never ``request`` itself.
+    (within ``thresholds``, the lowest and highest allowed) or as the publishable
+    switch would set it (``switched``), each other false
+    discovery rate, period length and kind of unit, each time band and partner
+    added or taken away; at most ``MAX_VIEWS``, never ``request`` itself.
     """
     choice, params = request.choice, request.params
     found: list[data.Request] = []
@@ -83,13 +86,16 @@ def neighbours(
             )
         )
     lowest, highest = thresholds
-    for k in (params.threshold + 1, params.threshold - 1):
-        if lowest <= k <= highest:
+    nearby = (params.threshold + 1, params.threshold - 1)
+    for k in [k for k in nearby if lowest <= k <= highest] + [switched]:
+        if k is not None:
             found.append(replace(request, params=replace(params, threshold=k)))
     for alpha in alphas:
         found.append(replace(request, params=replace(params, alpha=float(alpha))))
     for period in periods:
         found.append(replace(request, params=replace(params, period=period)))
+    for unit in units:
+        found.append(replace(request, params=replace(params, units=unit)))
     for band in bands:
         chosen = _toggled(choice.bands, band)
         found.append(replace(request, choice=replace(choice, bands=chosen)))
@@ -212,26 +218,40 @@ PREPARER = Preparer()
 
 
 def after_meeting_page(
-    request: data.Request, lang: str, tiles: bool, *, thresholds: tuple[int, int]
+    request: data.Request,
+    lang: str,
+    tiles: bool,
+    *,
+    thresholds: tuple[tuple[int, int], int],
+    units: Sequence[str],
 ) -> None:
     """Queue the meeting page's views one control away from ``request``.
 
     The other language first (the map and the gaps summary only), then each
-    neighbour from ``neighbours``. ``thresholds`` are the lowest and highest
-    disclosure thresholds the sidebar allows now.
+    neighbour from ``neighbours``, those filtering other incidents first.
+    ``thresholds`` are the lowest and highest disclosure thresholds the sidebar
+    allows now and the one its publishable switch would set; ``units`` the kinds
+    of unit it offers.
     """
     if not enabled():
         return
     themes, partners, _, _ = data.options(request.sources)
+    bounds, switched = thresholds
     views = neighbours(
         request,
         themes=themes,
-        thresholds=thresholds,
+        thresholds=bounds,
+        switched=switched,
         alphas=ALPHAS,
         periods=PERIOD_LENGTHS,
+        units=units,
         bands=BANDS,
         partners=partners,
     )
+    # Views of other incidents first and of the same incidents last, so what is
+    # kept per incident set (the contexts' tree, ``hotspots/memo.py``) ends with
+    # this page's own, ready for a value that was not prepared.
+    views.sort(key=lambda view: view.choice == request.choice)
     steps = language_steps(request, lang, tiles)
     for view in views:
         steps.extend(view_steps(view, lang, tiles))

@@ -115,18 +115,39 @@ def _filters(sources: data.Sources) -> tuple[IncidentFilter, date | None]:
     return choice, (None if panel_day in (None, last) else panel_day)
 
 
-def _publishable_changed() -> None:
-    """Raise the threshold to the publishable one, or go back to the default.
+def publishable_threshold(threshold: int, publishable: bool) -> int:
+    """Return the threshold once the publishable mode is turned on or off.
 
-    Turning the mode off restores the default only if the threshold is still the
-    one the mode set; a threshold raised further by hand is kept.
+    On, it is raised to the publishable one. Off, the default comes back only if
+    the threshold is still the one the mode set; one raised further by hand is
+    kept.
     """
+    if publishable:
+        return max(threshold, PUBLISHABLE_THRESHOLD)
+    return DEFAULT_THRESHOLD if threshold == PUBLISHABLE_THRESHOLD else threshold
+
+
+def _publishable_changed() -> None:
+    """Set the threshold for the publishable mode just turned on or off."""
     threshold = int(st.session_state.get(state.SB_THRESHOLD, DEFAULT_THRESHOLD))
-    if st.session_state.get(state.SB_PUBLISHABLE):
-        threshold = max(threshold, PUBLISHABLE_THRESHOLD)
-    elif threshold == PUBLISHABLE_THRESHOLD:
-        threshold = DEFAULT_THRESHOLD
-    st.session_state[state.SB_THRESHOLD] = threshold
+    publishable = bool(st.session_state.get(state.SB_PUBLISHABLE))
+    st.session_state[state.SB_THRESHOLD] = publishable_threshold(threshold, publishable)
+
+
+def threshold_choices(threshold: int) -> tuple[tuple[int, int], int]:
+    """Return the thresholds allowed now, and the one the publishable switch gives.
+
+    The first is the lowest and highest the threshold box accepts; the second is
+    the threshold after the publishable mode is switched the other way.
+    """
+    publishable = bool(st.session_state.get(state.SB_PUBLISHABLE, False))
+    bounds = threshold_bounds()
+    return bounds, publishable_threshold(threshold, not publishable)
+
+
+def unit_choices(sources: data.Sources) -> tuple[str, ...]:
+    """Return the kinds of unit offered: the user's own areas only when given."""
+    return ("square", "hex", "areas") if sources.area else ("square", "hex")
 
 
 def threshold_bounds() -> tuple[int, int]:
@@ -157,7 +178,7 @@ def _settings(sources: data.Sources, categories: tuple[str, ...]) -> HotspotPara
     )
     lowest = threshold_bounds()[0]
     with st.expander(tr("sb.settings")):
-        units = ("square", "hex", "areas") if sources.area else ("square", "hex")
+        units = unit_choices(sources)
         if st.session_state.get(state.SB_UNITS) not in (None, *units):
             st.session_state[state.SB_UNITS] = "square"
         unit = st.radio(

@@ -26,6 +26,7 @@ CHOICES = {
     "thresholds": (2, 50),
     "alphas": (0.01, 0.05, 0.1),
     "periods": ("fortnight", "month"),
+    "units": ("square", "hex"),
     "bands": ("evening",),
     "partners": ("police",),
 }
@@ -41,12 +42,13 @@ def test_neighbours_are_one_control_away() -> None:
     assert all(r.params.categories == r.choice.categories for r in found)
     assert {r.params.threshold for r in found} == {2, 3, 4}
     assert {r.params.alpha for r in found} == {0.01, 0.05, 0.1}
+    assert "hex" in [r.params.units for r in found]
     assert ("evening",) in [r.choice.bands for r in found]
     assert ("police",) in [r.choice.sources for r in found]
     for view in found:  # each differs from the request in one control only
         changed = [
             name
-            for name in ("categories", "threshold", "alpha", "period")
+            for name in ("categories", "threshold", "alpha", "period", "units")
             if getattr(view.params, name) != getattr(REQUEST.params, name)
         ] + [
             name
@@ -65,6 +67,11 @@ def test_neighbours_keep_the_threshold_within_bounds() -> None:
         49,
         50,
     }
+
+
+def test_neighbours_include_the_publishable_switch() -> None:
+    found = neighbours(REQUEST, **CHOICES, switched=10)
+    assert {r.params.threshold for r in found} == {2, 3, 4, 10}
 
 
 def test_neighbours_are_capped() -> None:
@@ -190,3 +197,13 @@ def test_nothing_is_prepared_when_turned_off(
     ran = len(detect_calls)
     time.sleep(1)
     assert len(detect_calls) == ran
+
+
+@pytest.mark.parametrize(
+    ("threshold", "publishable", "expected"),
+    [(5, True, 10), (12, True, 12), (10, False, 5), (12, False, 12), (3, False, 3)],
+)
+def test_publishable_threshold(threshold: int, publishable: bool, expected: int):
+    from ui.sidebar import publishable_threshold
+
+    assert publishable_threshold(threshold, publishable) == expected

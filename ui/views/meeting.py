@@ -14,7 +14,7 @@ from ui import data, decision, exports, prepare
 from ui.changes import ARROWS, ORDER, SinceLast
 from ui.lang import block, current, tr
 from ui.mapview import render_map_section, with_tiles
-from ui.sidebar import threshold_bounds
+from ui.sidebar import threshold_choices, unit_choices
 from ui.summary import method_caption, result_line
 
 PAGE_ROTA = "ui/views/rota.py"
@@ -140,7 +140,11 @@ def render() -> None:
     exports.render_pack_downloads(request, result, since, panel_date, gaps, planned)
     st.caption(method_caption(result, threshold, current()))
     prepare.after_meeting_page(
-        request, current(), with_tiles(), thresholds=threshold_bounds()
+        request,
+        current(),
+        with_tiles(),
+        thresholds=threshold_choices(threshold),
+        units=unit_choices(request.sources),
     )
 
 
