@@ -183,24 +183,33 @@ def detect(
     )
 
 
-def find_service_gaps(
+@dataclass(frozen=True)
+class AreaNeeds:
+    """Need against provision across the whole area: independent of the hotspots."""
+
+    areas: gpd.GeoDataFrame
+    coverage: pd.DataFrame
+    whatif: gpd.GeoDataFrame
+
+
+def area_needs(
     inputs: Inputs,
-    result: HotspotResult,
     *,
+    threshold: int,
     speed_m_per_min: float = 80.0,
     circuity: float = 1.3,
-    lang: str = "en",
-) -> Gaps:
-    """Nearest services per hotspot, area gaps, coverage and the best new site."""
+) -> AreaNeeds:
+    """Area gaps, coverage and the best new site for these incidents and services.
+
+    They depend on the incidents, services and disclosure threshold only, not on
+    the hotspot settings, so a new false discovery rate, period or cell size
+    need not work them out again.
+    """
     from outreach.access import area_gaps
     from outreach.coverage import coverage_table
-    from outreach.gaps import find_gaps
     from outreach.whatif import best_new_site
-    from outreach.wording import gap_sentences
 
-    threshold = int(result.choices["disclosure_threshold"])
     walk = {"speed_m_per_min": speed_m_per_min, "circuity": circuity}
-    hotspot_gaps = find_gaps(result.hotspots, inputs.services, **walk)
     boundaries = inputs.boundaries
     wimd_column = None
     if boundaries is not None and "wimd_rank" in boundaries.columns:
@@ -229,12 +238,40 @@ def find_service_gaps(
         threshold=threshold,
         **walk,
     )
-    sentences = gap_sentences(lang, hotspot_gaps, areas, coverage, whatif)
+    return AreaNeeds(areas=areas, coverage=coverage, whatif=whatif)
+
+
+def find_service_gaps(
+    inputs: Inputs,
+    result: HotspotResult,
+    *,
+    speed_m_per_min: float = 80.0,
+    circuity: float = 1.3,
+    lang: str = "en",
+    needs: AreaNeeds | None = None,
+) -> Gaps:
+    """Nearest services per hotspot, area gaps, coverage and the best new site.
+
+    ``needs`` are ``area_needs`` already worked out for these inputs, walking
+    speed and the result's disclosure threshold; without them they are worked
+    out here.
+    """
+    from outreach.gaps import find_gaps
+    from outreach.wording import gap_sentences
+
+    threshold = int(result.choices["disclosure_threshold"])
+    walk = {"speed_m_per_min": speed_m_per_min, "circuity": circuity}
+    hotspot_gaps = find_gaps(result.hotspots, inputs.services, **walk)
+    if needs is None:
+        needs = area_needs(inputs, threshold=threshold, **walk)
+    sentences = gap_sentences(
+        lang, hotspot_gaps, needs.areas, needs.coverage, needs.whatif
+    )
     return Gaps(
         hotspots=hotspot_gaps,
-        areas=areas,
-        coverage=coverage,
-        whatif=whatif,
+        areas=needs.areas,
+        coverage=needs.coverage,
+        whatif=needs.whatif,
         sentences=tuple(sentences),
     )
 

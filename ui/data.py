@@ -291,8 +291,18 @@ def has_hotspots(result: HotspotResult) -> bool:
 def gaps(request: Request) -> pipeline.Gaps:
     """Return the service gaps, area gaps, coverage and what-if for a result."""
     return pipeline.find_service_gaps(
-        inputs(request.sources, request.choice), detect(request)
+        inputs(request.sources, request.choice),
+        detect(request),
+        needs=needs(request.sources, request.choice, request.params.threshold),
     )
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT, hash_funcs=BY_DIGEST)
+def needs(
+    sources: Sources, choice: IncidentFilter, threshold: int
+) -> pipeline.AreaNeeds:
+    """Return area gaps, coverage and the best new site (hotspot settings aside)."""
+    return pipeline.area_needs(inputs(sources, choice), threshold=threshold)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=BY_DIGEST)
