@@ -81,9 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         timed("disclosure threshold, new value one step away (prepared)")
         app.number_input(key=state.SB_THRESHOLD).set_value(start)
         timed("disclosure threshold, value seen before")
-        # A value never used and not prepared: the analysis runs again.
-        app.number_input(key=state.SB_THRESHOLD).set_value(start + 5 + i)
-        timed("disclosure threshold, new value five steps away (not prepared)")
+        # A value never used and not prepared (the publishable switch's 10 is):
+        # the analysis runs again.
+        app.number_input(key=state.SB_THRESHOLD).set_value(start + 6 + i)
+        timed("disclosure threshold, new value six steps away (not prepared)")
         app.number_input(key=state.SB_THRESHOLD).set_value(start)
         timed("disclosure threshold, value seen before")
         settle()

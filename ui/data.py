@@ -369,8 +369,9 @@ def analyse_or_stop(request: Request) -> HotspotResult:
     inputs_or_stop(request.sources)
     box = st.empty()
     with box.status(tr("progress.working"), expanded=False) as status:
+        # The filtered incidents are read only when the result is not kept
+        # already (a prepared view needs neither them nor the analysis).
         status.write(tr("progress.reading"))
-        inputs(request.sources, request.choice)
         status.write(tr("progress.hotspots"))
         result = detect(request)
         status.update(label=tr("progress.done"), state="complete")

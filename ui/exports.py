@@ -158,7 +158,6 @@ def render_pack_downloads(
     st.header(tr("pack.download_title"), anchor=False)
     plan, meeting = (planned[0], planned[2]) if planned else (None, panel_date)
     engine = memory.engine()
-    inputs = data.inputs(request.sources, request.choice)
 
     def _html() -> str:
         return build_pack(
@@ -166,7 +165,7 @@ def render_pack_downloads(
             meeting=meeting,
             result=result,
             since=since,
-            inputs=inputs,
+            inputs=data.inputs(request.sources, request.choice),
             gaps=gaps,
             plan=plan,
             decisions=decisions_on(engine, meeting),
