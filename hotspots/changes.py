@@ -132,7 +132,7 @@ def _when(row: pd.Series) -> str:
     return f" ({times})" if times and not times.startswith("times unknown") else ""
 
 
-def _headlines(frame: pd.DataFrame) -> np.ndarray:
+def headlines(frame: pd.DataFrame) -> np.ndarray:
     """Return "New", "Growing", "Fading" or "Steady" per hotspot (rules below)."""
     blank = pd.Series("", index=frame.index)
     change = frame.get("change_since_last", blank).fillna("")
@@ -198,7 +198,7 @@ def summarise_changes(
         below the disclosure threshold can show.
     """
     frame = current.reset_index(drop=True)
-    headline = _headlines(frame)
+    headline = headlines(frame)
     if emerging is not None and len(emerging):
         frame = pd.concat([frame, emerging], ignore_index=True)
         headline = np.r_[headline, np.full(len(emerging), "New")]

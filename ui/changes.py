@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from hotspots.changes import compare_hotspots, summarise_changes
+from hotspots.changes import compare_hotspots, headlines, summarise_changes
 from hotspots.result import HotspotResult
 from store import Snapshot
 
@@ -57,15 +57,12 @@ def headline_classes(
 ) -> pd.Series:
     """Return each area's headline, indexed by ``hotspot_id``.
 
-    Each hotspot is summarised on its own with ``summarise_changes`` (so the
-    rules cannot drift from the panel's one-line summaries); emerging areas are
-    all "New".
+    The same rules as the panel's one-line summaries (``hotspots.changes``
+    ``headlines``, which ``summarise_changes`` uses); emerging areas are all
+    "New".
     """
     ids = hotspots["hotspot_id"].astype(str).tolist()
-    heads = [
-        summarise_changes(hotspots.iloc[[i]])[0].split(":", 1)[0]
-        for i in range(len(hotspots))
-    ]
+    heads = headlines(hotspots.reset_index(drop=True)).tolist()
     if emerging is not None and len(emerging):
         ids += emerging["hotspot_id"].astype(str).tolist()
         heads += ["New"] * len(emerging)

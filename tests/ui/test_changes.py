@@ -107,3 +107,32 @@ def test_emerging_areas_are_new_and_listed(result):
     )
     assert joined["hotspot_id"].tolist() == ["H01", "H02", "E01"]
     assert joined.crs == BNG
+
+
+def test_each_area_has_the_headline_of_its_own_summary_line() -> None:
+    """Every mix of trend, recent change and map change: the map's headline is
+    the word the panel's one-line summary gives that hotspot on its own."""
+    from itertools import product
+
+    from hotspots.changes import summarise_changes
+
+    trends = ["", "new", "emerging", "intensifying", "diminishing", "historical"]
+    trends += ["persistent", "sporadic"]
+    recents = ["", "up", "down", "steady"]
+    changes = ["", "new", "grew", "shrank", "same"]
+    combos = list(product(trends, recents, changes))
+    n = len(combos)
+    frame = _hotspots(
+        [f"H{i:03d}" for i in range(n)],
+        [f"Place {i}" for i in range(n)],
+        [10] * n,
+        [(i * 10, 0, i * 10 + 5, 5) for i in range(n)],
+    ).assign(
+        trend=[t or None for t, _, _ in combos],
+        recent=[r or None for _, r, _ in combos],
+        change_since_last=[c or None for _, _, c in combos],
+    )
+    classes = headline_classes(frame)
+    words = [summarise_changes(frame.iloc[[i]])[0].split(":", 1)[0] for i in range(n)]
+    assert classes.tolist() == words
+    assert set(words) == {"New", "Growing", "Fading", "Steady"}
