@@ -27,11 +27,12 @@ from hotspots.params import PERIOD_LENGTHS
 from i18n import LANGUAGES
 from ui import data
 from ui.filters import BANDS
+from ui.mapview import drawn_map
 from ui.sidebar import ALPHAS
 
 log = logging.getLogger(__name__)
 
-QUIET_S = 0.3  # a page must have finished this long ago before a step starts
+QUIET_S = 1.0  # a page must have finished this long ago before a step starts
 MAX_VIEWS = 24  # neighbours prepared per page: below the caches' sizes
 
 Step = Callable[[], object]
@@ -113,7 +114,6 @@ def view_steps(request: data.Request, lang: str, tiles: bool) -> list[Step]:
     the analysis, what changed since the last panel, the service gaps and their
     summary, and the map.
     """
-    from ui.mapview import drawn_map  # the map module draws; import it when used
 
     def since() -> object:
         return data.since_for(request, data.detect(request))
