@@ -9,7 +9,9 @@ The frames, results and plans are kept with ``st.cache_resource``: one shared
 object, never copied. ``st.cache_data`` would unpickle every frame on every call,
 which took three quarters of a rerun on 100,000 incidents. So nothing may modify
 what these functions return (pandas copy-on-write makes derived frames safe);
-tests/ui/test_cache_shared.py walks every page and checks nothing changed.
+``tests/ui/test_download_leaks.py`` walks every page and checks nothing changed.
+The views prepared ahead (``ui/prepare.py``) read the same objects from a second
+thread, one more reason they must stay as they were made.
 """
 
 from __future__ import annotations
