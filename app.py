@@ -14,8 +14,8 @@ from pathlib import Path
 import streamlit as st
 
 from ui import auth, data, lang
+from ui.background import PREPARER
 from ui.lang import tr
-from ui.prepare import PREPARER
 from ui.sidebar import render_sidebar
 
 VIEWS = Path(__file__).with_name("ui") / "views"

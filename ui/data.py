@@ -36,6 +36,7 @@ from outreach.params import RotaParams
 from outreach.wording import gap_sentences
 from store import load_snapshot
 from ui import memory, state
+from ui.background import PREPARER
 from ui.changes import SinceLast, since_last
 from ui.filters import IncidentFilter, filter_incidents
 from ui.lang import WelshReadyError, show_error, tr
@@ -153,6 +154,7 @@ def remember_upload(kind: str) -> None:
     """Copy one uploader's files into session state so they outlive the page."""
     value = st.session_state.get(state.uploader_key(kind))
     files = value if isinstance(value, list) else [value] if value else []
+    PREPARER.withdraw(current_sources().key)  # nothing more from the old files
     uploads = dict(st.session_state.get(state.UPLOADS, {}))
     uploads[kind] = tuple((f.name, f.getvalue()) for f in files)
     for _, content in uploads[kind]:
@@ -163,6 +165,7 @@ def remember_upload(kind: str) -> None:
 
 def clear_uploads() -> None:
     """Forget every upload, so the demo data is used again."""
+    PREPARER.withdraw(current_sources().key)
     st.session_state[state.UPLOADS] = {}
 
 

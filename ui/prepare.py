@@ -7,35 +7,27 @@ one control change away are worked out in one background thread, through the
 same caches the page reads, so a change the panel is likely to make answers
 from the cache. Nothing new is shown or kept beyond those caches.
 
-The thread starts a step only while no page is being drawn anywhere in the
-server and none has been for ``QUIET_S``; a newer page replaces whatever is
-still queued. ``CMET_PREPARE=0`` turns it off (the tests do, except their own).
+The thread (``ui/background.py``) starts a step only while no page is being
+drawn anywhere in the server and none has been for ``QUIET_S``; a newer page
+replaces whatever is still queued, and replacing or clearing the files drops
+it. ``CMET_PREPARE=0`` turns it off (the tests do, except their own).
 """
 
 from __future__ import annotations
 
-import collections
-import logging
 import os
-import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import replace
 
 from hotspots.params import PERIOD_LENGTHS
 from i18n import LANGUAGES
 from ui import data
+from ui.background import PREPARER, Step
 from ui.filters import BANDS
 from ui.mapview import drawn_map
 from ui.sidebar import ALPHAS
 
-log = logging.getLogger(__name__)
-
-QUIET_S = 1.0  # a page must have finished this long ago before a step starts
 MAX_VIEWS = 24  # neighbours prepared per page: below the caches' sizes
-
-Step = Callable[[], object]
 
 
 def enabled() -> bool:
@@ -136,87 +128,6 @@ def language_steps(request: data.Request, lang: str, tiles: bool) -> list[Step]:
     return view_steps(request, other, tiles)[2:]
 
 
-class Preparer:
-    """One background thread working through the steps of the newest page.
-
-    ``page_run`` wraps every script run, so the thread knows when the server is
-    busy; ``offer`` replaces the queue with a new page's steps.
-    """
-
-    def __init__(self, quiet_s: float = QUIET_S) -> None:
-        self.quiet_s = quiet_s
-        self._lock = threading.Condition()
-        self._queue: collections.deque[Step] = collections.deque()
-        self._running_pages = 0
-        self._last_page_end = 0.0
-        self._working = False
-        self._thread: threading.Thread | None = None
-
-    @contextmanager
-    def page_run(self) -> Iterator[None]:
-        """Mark one script run as in progress for as long as the block runs."""
-        with self._lock:
-            self._running_pages += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._running_pages -= 1
-                self._last_page_end = time.monotonic()
-                self._lock.notify_all()
-
-    def offer(self, steps: Sequence[Step]) -> None:
-        """Queue ``steps`` in place of anything not yet started."""
-        with self._lock:
-            self._queue = collections.deque(steps)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._work, name="cmet-prepare", daemon=True
-                )
-                self._thread.start()
-            self._lock.notify_all()
-
-    def wait_idle(self, timeout_s: float) -> bool:
-        """Wait until every queued step has run; ``False`` if ``timeout_s`` passed."""
-        deadline = time.monotonic() + timeout_s
-        with self._lock:
-            while self._queue or self._working:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self._lock.wait(min(left, 0.1))
-        return True
-
-    def _next_step(self) -> Step:
-        """Wait for a queued step and a quiet server, then take the step."""
-        with self._lock:
-            while True:
-                quiet_for = time.monotonic() - self._last_page_end
-                if self._queue and not self._running_pages:
-                    if quiet_for >= self.quiet_s:
-                        self._working = True
-                        return self._queue.popleft()
-                    self._lock.wait(self.quiet_s - quiet_for)
-                else:
-                    self._lock.wait()
-
-    def _work(self) -> None:
-        while True:
-            step = self._next_step()
-            try:
-                step()
-            except Exception:  # a view that cannot be drawn is drawn, with its
-                # message, when someone asks for it; here it is only not prepared
-                log.debug("a view could not be prepared", exc_info=True)
-            finally:
-                with self._lock:
-                    self._working = False
-                    self._lock.notify_all()
-
-
-PREPARER = Preparer()
-
-
 def after_meeting_page(
     request: data.Request,
     lang: str,
@@ -255,4 +166,4 @@ def after_meeting_page(
     steps = language_steps(request, lang, tiles)
     for view in views:
         steps.extend(view_steps(view, lang, tiles))
-    PREPARER.offer(steps)
+    PREPARER.offer(steps, owner=request.sources.key)

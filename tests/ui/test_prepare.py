@@ -11,10 +11,11 @@ import streamlit as st
 
 import pipeline
 from hotspots.params import HotspotParams
-from ui import prepare, state
+from ui import state
+from ui.background import PREPARER, Preparer
 from ui.data import Request, Sources
 from ui.filters import IncidentFilter
-from ui.prepare import MAX_VIEWS, Preparer, neighbours
+from ui.prepare import MAX_VIEWS, neighbours
 
 REQUEST = Request(
     sources=Sources(incidents=(("a.csv", b"x"),)),
@@ -125,6 +126,22 @@ def test_a_failing_step_does_not_stop_the_rest() -> None:
     assert [name for name, _ in ran] == ["after"]
 
 
+def test_replaced_or_cleared_files_drop_their_queue() -> None:
+    preparer = Preparer(quiet_s=0.0)
+    ran, step = _recorder()
+    with preparer.page_run():
+        preparer.offer([step("theirs")], owner="files A")
+        preparer.withdraw("files B")  # someone else's files: kept
+        preparer.withdraw("files A")
+    assert preparer.wait_idle(5)
+    assert ran == []
+    with preparer.page_run():
+        preparer.offer([step("kept")], owner="files A")
+        preparer.withdraw("files B")
+    assert preparer.wait_idle(5)
+    assert [name for name, _ in ran] == ["kept"]
+
+
 def test_wait_idle_times_out_while_a_page_runs() -> None:
     preparer = Preparer(quiet_s=0.0)
     ran, step = _recorder()
@@ -160,7 +177,7 @@ def test_a_prepared_theme_and_threshold_need_no_new_analysis(
     app = fresh()
     app.run()
     assert not app.exception
-    assert prepare.PREPARER.wait_idle(240)
+    assert PREPARER.wait_idle(240)
     prepared = len(detect_calls)
     assert prepared > 1  # the page's own analysis and the neighbours'
 
@@ -169,7 +186,7 @@ def test_a_prepared_theme_and_threshold_need_no_new_analysis(
     app.run()
     assert not app.exception
     assert len(detect_calls) == prepared  # answered from what was prepared
-    assert prepare.PREPARER.wait_idle(240)
+    assert PREPARER.wait_idle(240)
 
     app.multiselect(key=state.SB_CATEGORIES).set_value([])
     app.run()
@@ -183,7 +200,7 @@ def test_a_prepared_theme_and_threshold_need_no_new_analysis(
     app.run()
     assert not app.exception
     assert len(detect_calls) == before + 1
-    prepare.PREPARER.wait_idle(240)
+    PREPARER.wait_idle(240)
 
 
 def test_nothing_is_prepared_when_turned_off(
@@ -193,7 +210,7 @@ def test_nothing_is_prepared_when_turned_off(
     app = fresh()
     app.run()
     assert not app.exception
-    assert prepare.PREPARER.wait_idle(30)
+    assert PREPARER.wait_idle(30)
     ran = len(detect_calls)
     time.sleep(1)
     assert len(detect_calls) == ran
