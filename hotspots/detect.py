@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import geopandas as gpd
@@ -18,6 +19,7 @@ from hotspots.contexts import find_contexts
 from hotspots.density import kernel_density
 from hotspots.gistar import gi_star
 from hotspots.grid import choose_cell_size, study_area_m2
+from hotspots.memo import ArrayMemo
 from hotspots.params import HotspotParams
 from hotspots.reach import hotspot_reach
 from hotspots.result import HotspotResult
@@ -201,6 +203,11 @@ def detect_hotspots(
     )
 
 
+# Units depend on the incidents' positions, the study area and the unit choices
+# only: a new threshold, FDR level or period (most reruns in the app) reuses them.
+_UNITS: ArrayMemo[tuple[Units, dict]] = ArrayMemo(size=4)
+
+
 def _make_units(
     x: np.ndarray,
     y: np.ndarray,
@@ -210,7 +217,26 @@ def _make_units(
     choices: dict,
 ) -> Units:
     """Build the units the user chose and record the automatic choices."""
-    choices["units"] = params.units
+    shapes = b"" if mask is None else shapely.to_wkb(mask)
+    if params.units == "areas" and area is not None:
+        shapes = b"".join(shapely.to_wkb(area.geometry.to_numpy()))
+    extra = (params.units, params.cell_size, hashlib.blake2b(shapes).hexdigest())
+    units, made = _UNITS.get_or_make(
+        (x, y), extra, lambda: _build_units(x, y, mask, area, params)
+    )
+    choices.update(made)
+    return units
+
+
+def _build_units(
+    x: np.ndarray,
+    y: np.ndarray,
+    mask: shapely.Geometry | None,
+    area: gpd.GeoDataFrame | None,
+    params: HotspotParams,
+) -> tuple[Units, dict]:
+    """Return the units and the choices made building them (arrays read-only)."""
+    choices: dict = {"units": params.units}
     if params.units == "areas":
         if area is None:
             raise InputDataError(
@@ -218,7 +244,7 @@ def _make_units(
                 "them as the study area, or choose square or hex units."
             )
         choices["study_area"] = "given polygons (each one a unit)"
-        return area_units(x, y, area)
+        return _read_only(area_units(x, y, area)), choices
     extent_m2 = study_area_m2(x, y, mask)
     choices["study_area"] = "given polygons" if mask is not None else "data extent"
     choices["study_area_km2"] = round(extent_m2 / 1e6, 2)
@@ -229,4 +255,11 @@ def _make_units(
     size = float(choices["cell_size_m"])
     log.info("cell size %.0f m (%s)", size, choices["cell_size_rule"])
     build = square_units if params.units == "square" else hex_units
-    return build(x, y, size, mask)
+    return _read_only(build(x, y, size, mask)), choices
+
+
+def _read_only(units: Units) -> Units:
+    """Mark the units' arrays read-only: remembered units are shared."""
+    for array in (units.geometry, units.counts, units.incident_unit):
+        array.flags.writeable = False
+    return units

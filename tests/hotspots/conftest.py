@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from hotspots import contexts
+from hotspots import contexts, detect
 
 
 @pytest.fixture(autouse=True)
 def _fresh_context_trees() -> None:
-    """Empty the contexts' memo of trees, so spies and patches see every step."""
+    """Empty the memos of trees and units, so spies and patches see every step."""
     contexts._TREES.clear()
+    detect._UNITS.clear()

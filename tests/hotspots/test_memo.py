@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pytest
+import shapely
 from geopandas.testing import assert_geodataframe_equal
 
-from hotspots import contexts
+from geodata.crs import BNG
+from hotspots import contexts, detect
 from hotspots.contexts import find_contexts
+from hotspots.detect import detect_hotspots
 from hotspots.memo import ArrayMemo, digest
+from hotspots.params import HotspotParams
 from hotspots.simulate import planted_incidents
 
 
@@ -92,3 +97,49 @@ def test_contexts_work_the_tree_out_again_for_other_incidents(monkeypatch):
     find_contexts(x[:-1], y[:-1], threshold=5, places=None)
     find_contexts(x, y, threshold=5, places=None, min_cluster_size=30)
     assert len(made) == 3
+
+
+def _spy_units(monkeypatch) -> list:
+    made: list = []
+    real = detect._build_units
+    monkeypatch.setattr(detect, "_build_units", lambda *a: made.append(1) or real(*a))
+    return made
+
+
+def test_units_are_reused_when_only_threshold_or_rate_change(monkeypatch):
+    """Threshold 7, then FDR 0.1, after 5 reuse the cells, and equal a fresh run."""
+    made = _spy_units(monkeypatch)
+    centres = np.array([[1500.0, 1500.0], [3500.0, 3000.0]])
+    incidents = planted_incidents(3000, centres, 60, seed=4)
+    detect_hotspots(incidents, HotspotParams(threshold=5))
+    reused = detect_hotspots(incidents, HotspotParams(threshold=7))
+    detect_hotspots(incidents, HotspotParams(alpha=0.1))
+    assert len(made) == 1
+    detect._UNITS.clear()
+    fresh = detect_hotspots(incidents, HotspotParams(threshold=7))
+    assert len(made) == 2
+    assert len(fresh.hotspots) >= 1
+    assert_geodataframe_equal(reused.cells, fresh.cells)
+    assert_geodataframe_equal(reused.hotspots, fresh.hotspots)
+    assert reused.choices == fresh.choices
+
+
+def test_units_are_made_again_for_other_cells_or_incidents(monkeypatch):
+    """Another cell size, kind of unit, study area or set of incidents is a miss."""
+    made = _spy_units(monkeypatch)
+    incidents = planted_incidents(2000, np.array([[1500.0, 1500.0]]), 60, seed=5)
+    area = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 5000, 5000)], crs=BNG)
+    detect_hotspots(incidents, HotspotParams(cell_size=100))
+    detect_hotspots(incidents, HotspotParams(cell_size=150))
+    detect_hotspots(incidents, HotspotParams(cell_size=100, units="hex"))
+    detect_hotspots(incidents, HotspotParams(cell_size=100), area=area)
+    detect_hotspots(incidents.iloc[:-1], HotspotParams(cell_size=100))
+    assert len(made) == 5
+
+
+def test_remembered_units_cannot_be_changed_in_place():
+    incidents = planted_incidents(2000, np.array([[1500.0, 1500.0]]), 60, seed=6)
+    x, y = incidents.geometry.x.to_numpy(), incidents.geometry.y.to_numpy()
+    units, _ = detect._build_units(x, y, None, None, HotspotParams())
+    with pytest.raises(ValueError, match="read-only"):
+        units.counts[0] += 1
