@@ -10,7 +10,8 @@ from the cache. Nothing new is shown or kept beyond those caches.
 The thread (``ui/background.py``) starts a step only while no page is being
 drawn anywhere in the server and none has been for ``QUIET_S``; a newer page
 replaces whatever is still queued, and replacing or clearing the files drops
-it. ``CMET_PREPARE=0`` turns it off (the tests do, except their own).
+it. ``CMET_PREPARE=0`` turns it off (the tests do, except their own), and so
+do more than ``MAX_INCIDENTS`` incidents.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from ui.mapview import drawn_map
 from ui.sidebar import ALPHAS
 
 MAX_VIEWS = 24  # neighbours prepared per page: below the caches' sizes
+# Above this many incidents nothing is prepared: each view takes tens of seconds
+# and a filtered copy of the incidents can take gigabytes.
+MAX_INCIDENTS = 2_000_000
 
 
 def enabled() -> bool:
@@ -144,7 +148,7 @@ def after_meeting_page(
     allows now and the one its publishable switch would set; ``units`` the kinds
     of unit it offers.
     """
-    if not enabled():
+    if not enabled() or len(data.load(request.sources).incidents) > MAX_INCIDENTS:
         return
     themes, partners, _, _ = data.options(request.sources)
     bounds, switched = thresholds

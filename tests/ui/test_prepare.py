@@ -11,7 +11,7 @@ import streamlit as st
 
 import pipeline
 from hotspots.params import HotspotParams
-from ui import state
+from ui import prepare, state
 from ui.background import PREPARER, Preparer
 from ui.data import Request, Sources
 from ui.filters import IncidentFilter
@@ -203,17 +203,21 @@ def test_a_prepared_theme_and_threshold_need_no_new_analysis(
     PREPARER.wait_idle(240)
 
 
-def test_nothing_is_prepared_when_turned_off(
-    fresh, monkeypatch: pytest.MonkeyPatch, detect_calls: list[int]
+@pytest.mark.parametrize("why", ["turned off", "too many incidents"])
+def test_nothing_is_prepared_when_turned_off_or_too_big(
+    fresh, monkeypatch: pytest.MonkeyPatch, detect_calls: list[int], why: str
 ) -> None:
-    monkeypatch.setenv("CMET_PREPARE", "0")
+    monkeypatch.setenv("CMET_PREPARE", "0" if why == "turned off" else "1")
+    if why == "too many incidents":
+        monkeypatch.setattr(prepare, "MAX_INCIDENTS", 10)
+    st.cache_resource.clear()
     app = fresh()
     app.run()
     assert not app.exception
     assert PREPARER.wait_idle(30)
-    ran = len(detect_calls)
-    time.sleep(1)
-    assert len(detect_calls) == ran
+    time.sleep(1.5)  # longer than the quiet time before a first step
+    assert PREPARER.wait_idle(30)
+    assert len(detect_calls) == 1  # the page's own analysis only
 
 
 @pytest.mark.parametrize(
