@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -373,5 +374,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def leave(code: int) -> None:
+    """Exit with ``code`` without freeing the heap object by object.
+
+    Every output is written and closed by now, and the system takes a process's
+    memory back at once; Python's own teardown of a million incidents' frames
+    took 0.2 s of a 4.6 s run. Logging and the standard streams are flushed
+    first (mypy's fast exit does the same).
+    """
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    leave(main())

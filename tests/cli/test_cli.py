@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -238,3 +242,46 @@ def test_replan_changes_only_what_must_change(plan_dir, demo_dir, tmp_path, caps
     ]
     assert len(changed) <= len(sick_sessions) + 2
     assert "→" in capsys.readouterr().err
+
+
+def test_run_as_a_program_writes_everything_and_exits_with_its_code(demo_dir, tmp_path):
+    """`python cli.py` leaves without Python's teardown: outputs whole, codes kept."""
+    root = Path(__file__).resolve().parents[2]
+
+    def program(incidents: Path, out: Path) -> subprocess.CompletedProcess:
+        command = ["hotspots", "--incidents", str(incidents), "--out", str(out)]
+        # Buffered, as usual for output into a pipe or a file.
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+        return subprocess.run(
+            [sys.executable, "cli.py", *command],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    out = tmp_path / "hot"
+    ran = program(demo_dir / "incidents.csv", out)
+    assert ran.returncode == 0, ran.stderr
+    assert "hotspot(s) found" in ran.stderr
+    # The files written are listed on standard output, flushed before leaving.
+    assert ran.stdout.splitlines() == [
+        str(out / name)
+        for name in (
+            "hotspots.geojson",
+            "hotspots.csv",
+            "cells.geojson",
+            "contexts.geojson",
+            "report.json",
+        )
+    ]
+    report = json.loads((out / "report.json").read_text())
+    assert report["status"] == "ok"
+    for name in ("hotspots.geojson", "cells.geojson", "contexts.geojson"):
+        assert json.loads((out / name).read_text())["type"] == "FeatureCollection"
+    assert _header(out / "hotspots.csv")[0] == "hotspot_id"
+    bad = program(tmp_path / "missing.csv", tmp_path / "o")
+    assert bad.returncode == 2
+    assert bad.stderr.strip().startswith("error: ")
+    assert len(bad.stderr.strip().splitlines()) == 1
