@@ -228,3 +228,28 @@ def test_publishable_threshold(threshold: int, publishable: bool, expected: int)
     from ui.sidebar import publishable_threshold
 
     assert publishable_threshold(threshold, publishable) == expected
+
+
+def test_each_batch_ends_by_collecting_garbage_and_freezing_the_rest() -> None:
+    """Cycles left from earlier batches are collected; the survivors are frozen."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    try:
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a garbage cycle once the names are gone
+        gone = weakref.ref(a)
+        gc.freeze()  # as an earlier batch left it
+        del a, b
+        gc.collect()
+        assert gone() is not None  # frozen: ordinary collections skip it
+        preparer = Preparer(quiet_s=0.0)
+        preparer.offer([lambda: None])
+        assert preparer.wait_idle(10)
+        assert gone() is None
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
