@@ -219,7 +219,9 @@ def _make_units(
     """Build the units the user chose and record the automatic choices."""
     shapes = b"" if mask is None else shapely.to_wkb(mask)
     if params.units == "areas" and area is not None:
+        # The areas' own columns too: their names label the units.
         shapes = b"".join(shapely.to_wkb(area.geometry.to_numpy()))
+        shapes += area.drop(columns=area.geometry.name).to_csv().encode()
     extra = (params.units, params.cell_size, hashlib.blake2b(shapes).hexdigest())
     units, made = _UNITS.get_or_make(
         (x, y), extra, lambda: _build_units(x, y, mask, area, params)

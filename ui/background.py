@@ -2,8 +2,8 @@
 
 Generic (no pipeline here), so ``ui/data.py`` can withdraw a queue when files
 are replaced or cleared; ``ui/prepare.py`` decides what to queue. Each batch
-ends by tidying the heap (``settle_heap``), so garbage collection happens
-between pages rather than in them.
+that did real work ends by tidying the heap (``settle_heap``), so garbage
+collection happens between pages rather than in them.
 """
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ from contextlib import contextmanager
 log = logging.getLogger(__name__)
 
 QUIET_S = 1.0  # a page must have finished this long ago before a step starts
+# Steps must have worked this long since the last tidy before a batch ends with
+# one: a batch of cache hits (every rerun of a page already prepared) makes too
+# little garbage to be worth a 0.15-0.3 s collection.
+TIDY_AFTER_S = 0.5
 
 Step = Callable[[], object]
 
@@ -29,10 +33,10 @@ def settle_heap() -> None:
 
     The caches hold a few million long-lived objects: a full collection through
     them took 0.15-0.3 s and fell on whichever page run happened to trigger it
-    (bench/app_rerun.py). Run last in each batch, while no page is drawn, it
-    does that work when nobody waits, and ``gc.freeze`` keeps the pages' own
-    collections to the objects made since. Unfreezing first lets garbage cycles
-    among earlier survivors (evicted views) be collected too.
+    (bench/app_rerun.py). Run at the end of a batch that did real work, while no
+    page is drawn, it does that work when nobody waits, and ``gc.freeze`` keeps
+    the pages' own collections to the objects made since. Unfreezing first lets
+    garbage cycles among earlier survivors (evicted views) be collected too.
     """
     gc.unfreeze()
     gc.collect()
@@ -46,8 +50,12 @@ class Preparer:
     busy; ``offer`` replaces the queue with a new page's steps.
     """
 
-    def __init__(self, quiet_s: float = QUIET_S) -> None:
+    def __init__(
+        self, quiet_s: float = QUIET_S, tidy_after_s: float = TIDY_AFTER_S
+    ) -> None:
         self.quiet_s = quiet_s
+        self.tidy_after_s = tidy_after_s
+        self._worked_s = 0.0  # time in steps since the heap was last tidied
         self._lock = threading.Condition()
         self._queue: collections.deque[Step] = collections.deque()
         self._running_pages = 0
@@ -76,7 +84,7 @@ class Preparer:
         ``withdraw`` can drop them.
         """
         with self._lock:
-            self._queue = collections.deque([*steps, settle_heap] if steps else [])
+            self._queue = collections.deque([*steps, self._tidy] if steps else [])
             self._owner = owner
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
@@ -116,15 +124,24 @@ class Preparer:
                 else:
                     self._lock.wait()
 
+    def _tidy(self) -> None:
+        """End a batch: tidy the heap if its steps did real work (not cache hits)."""
+        if self._worked_s >= self.tidy_after_s:
+            settle_heap()
+            self._worked_s = 0.0
+
     def _work(self) -> None:
         while True:
             step = self._next_step()
+            began = time.monotonic()
             try:
                 step()
             except Exception:  # a view that cannot be drawn is drawn, with its
                 # message, when someone asks for it; here it is only not prepared
                 log.debug("a view could not be prepared", exc_info=True)
             finally:
+                if step != self._tidy:
+                    self._worked_s += time.monotonic() - began
                 with self._lock:
                     self._working = False
                     self._lock.notify_all()

@@ -67,9 +67,9 @@ def neighbours(
 
     Each theme added or taken away, the disclosure threshold one up or down
     (within ``thresholds``, the lowest and highest allowed) or as the publishable
-    switch would set it (``switched``), each other false
-    discovery rate, period length and kind of unit, each time band and partner
-    added or taken away; at most ``MAX_VIEWS``, never ``request`` itself.
+    switch would set it (``switched``), each other false discovery rate, period
+    length and kind of unit, each time band and partner added or taken away; at
+    most ``MAX_VIEWS``, never ``request`` itself.
     """
     choice, params = request.choice, request.params
     found: list[data.Request] = []

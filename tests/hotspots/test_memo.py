@@ -143,3 +143,22 @@ def test_remembered_units_cannot_be_changed_in_place():
     units, _ = detect._build_units(x, y, None, None, HotspotParams())
     with pytest.raises(ValueError, match="read-only"):
         units.counts[0] += 1
+
+
+def test_area_units_with_other_names_are_made_again(monkeypatch):
+    """The same polygons under other names are other units: labels must follow."""
+    made = _spy_units(monkeypatch)
+    incidents = planted_incidents(2000, np.array([[1500.0, 1500.0]]), 60, seed=7)
+    boxes = [shapely.box(i * 1000, 0, i * 1000 + 1000, 5000) for i in range(5)]
+    english = gpd.GeoDataFrame(
+        {"name": [f"Ward {i}" for i in range(5)]}, geometry=boxes, crs=BNG
+    )
+    welsh = english.assign(name=[f"Ward {i} (cy)" for i in range(5)])
+    x, y = incidents.geometry.x.to_numpy(), incidents.geometry.y.to_numpy()
+    params = HotspotParams(units="areas")
+    first = detect._make_units(x, y, None, english, params, {})
+    again = detect._make_units(x, y, None, english.copy(), params, {})
+    renamed = detect._make_units(x, y, None, welsh, params, {})
+    assert len(made) == 2
+    assert again is first
+    assert list(renamed.names) == list(welsh["name"])

@@ -246,10 +246,28 @@ def test_each_batch_ends_by_collecting_garbage_and_freezing_the_rest() -> None:
         del a, b
         gc.collect()
         assert gone() is not None  # frozen: ordinary collections skip it
-        preparer = Preparer(quiet_s=0.0)
+        preparer = Preparer(quiet_s=0.0, tidy_after_s=0.0)
         preparer.offer([lambda: None])
         assert preparer.wait_idle(10)
         assert gone() is None
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_a_batch_of_cache_hits_leaves_the_heap_alone(monkeypatch) -> None:
+    """Only a batch whose steps worked for ``tidy_after_s`` ends with a collection."""
+    from ui import background
+
+    tidied: list[int] = []
+    monkeypatch.setattr(background, "settle_heap", lambda: tidied.append(1))
+    preparer = Preparer(quiet_s=0.0, tidy_after_s=0.2)
+    preparer.offer([lambda: None, lambda: None])  # cache hits: no real work
+    assert preparer.wait_idle(10)
+    assert tidied == []
+    preparer.offer([lambda: time.sleep(0.25)])  # a view worked out
+    assert preparer.wait_idle(10)
+    assert tidied == [1]
+    preparer.offer([lambda: None])  # the work was tidied away already
+    assert preparer.wait_idle(10)
+    assert tidied == [1]
