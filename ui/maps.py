@@ -23,7 +23,7 @@ from geodata.crs import WGS84, bng_to_lonlat, lonlat_to_bng
 from hotspots.result import HotspotResult
 from i18n import t
 from i18n.terms import breakdown, peak_times
-from ui import layers
+from ui import layers, templates
 from ui.changes import ARROWS
 from ui.legend import (
     CHANGE_STYLE,
@@ -35,6 +35,8 @@ from ui.legend import (
 )
 
 log = logging.getLogger(__name__)
+
+templates.remember_compiled()
 
 SWANSEA_CENTRE = (51.6214, -3.9436)
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from hotspots import contexts, detect
+from hotspots import contexts, detect, timeline
 
 
 @pytest.fixture(autouse=True)
 def _fresh_context_trees() -> None:
-    """Empty the memos of trees and units, so spies and patches see every step."""
+    """Empty the memos of trees, units and cell trends.
+
+    So spies and patches see every step.
+    """
     contexts._TREES.clear()
     detect._UNITS.clear()
+    timeline._CELL_TRENDS.clear()

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
 
 from geodata.crs import BNG
-from hotspots import contexts, detect
+from geodata.points import point_xy
+from hotspots import contexts, detect, timeline
+from hotspots.cellindex import rebuild_units
 from hotspots.contexts import find_contexts
 from hotspots.detect import detect_hotspots
 from hotspots.memo import ArrayMemo, digest
 from hotspots.params import HotspotParams
 from hotspots.simulate import planted_incidents
+from hotspots.timeline import hotspot_trends
+from tests.hotspots.test_timeline import PANEL
+from tests.hotspots.test_timeline import _incidents as timeline_incidents
 
 
 def _counting(memo: ArrayMemo, calls: list):
@@ -162,3 +168,45 @@ def test_area_units_with_other_names_are_made_again(monkeypatch):
     assert len(made) == 2
     assert again is first
     assert list(renamed.names) == list(welsh["name"])
+
+
+def _trend_run(incidents, params: HotspotParams):
+    """The map and its trends for the timeline tests' planted histories."""
+    result = detect_hotspots(incidents, params)
+    return hotspot_trends(incidents, result, params, PANEL)
+
+
+def test_cell_trends_are_reused_for_a_new_threshold_only(monkeypatch):
+    """Threshold 7 after 5 reuses the tests and equals a fresh run; FDR 0.1 does not."""
+    made: list = []
+    real = timeline._tested
+    monkeypatch.setattr(timeline, "_tested", lambda *a: made.append(1) or real(*a))
+    incidents = timeline_incidents(0)
+    _trend_run(incidents, HotspotParams(cell_size=250, threshold=5))
+    reused = _trend_run(incidents, HotspotParams(cell_size=250, threshold=7))
+    assert len(made) == 1
+    _trend_run(incidents, HotspotParams(cell_size=250, alpha=0.1))
+    _trend_run(incidents.iloc[:-1], HotspotParams(cell_size=250))
+    assert len(made) == 3
+    timeline._CELL_TRENDS.clear()
+    fresh = _trend_run(incidents, HotspotParams(cell_size=250, threshold=7))
+    assert len(made) == 4
+    assert (fresh.cells["trend"] != "none").any()
+    pd.testing.assert_frame_equal(reused.cells, fresh.cells)
+    pd.testing.assert_frame_equal(reused.hotspots, fresh.hotspots)
+    assert_geodataframe_equal(reused.emerging, fresh.emerging)
+
+
+def test_remembered_cell_trends_cannot_be_changed_in_place():
+    incidents = timeline_incidents(4)
+    params = HotspotParams(cell_size=250)
+    result = detect_hotspots(incidents, params)
+    weights, cell_index = rebuild_units(result.cells, *point_xy(incidents))
+    main_hot = (result.cells["significant"] & (result.cells["gistar"] > 0)).to_numpy()
+    period_index = np.zeros(len(incidents), dtype=int)
+    trends = timeline.cell_trends(
+        cell_index, period_index, weights, 3, 0.05, main_hot=main_hot
+    )
+    for array in trends:
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = array[0]

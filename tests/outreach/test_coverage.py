@@ -14,6 +14,8 @@ from outreach.coverage import (
     PERIODS,
     coverage_table,
     incident_periods,
+    nearest_minutes,
+    reach_minutes,
     share_text,
 )
 from outreach.wording import gap_sentences
@@ -157,3 +159,34 @@ def test_sentences_name_the_worst_period(layout):
         "100% of weekend-evening incidents are more than 15 minutes' walk (est.) from "
         "any open youth and diversionary provision.",
     ]
+
+
+def test_reach_minutes_match_every_distance_worked_out_by_hand():
+    rng = np.random.default_rng(5)
+    points = rng.uniform(0, 3000, size=(500, 2))
+    sites = rng.uniform(0, 3000, size=(6, 2))
+    timed = rng.random(500) < 0.8
+    allowed = rng.random((int(timed.sum()), 6)) < 0.3
+    allowed[0] = False  # a timed point where no site is open
+    any_site, allowed_site = reach_minutes(points, sites, timed, allowed, **EASY_WALK)
+
+    metres = np.array([[np.hypot(*(p - s)) for s in sites] for p in points])
+    assert np.allclose(any_site, metres.min(axis=1) / 100.0)
+    open_metres = np.where(allowed, metres[timed], np.inf).min(axis=1)
+    expected = np.where(np.isinf(open_metres), np.nan, open_metres / 100.0)
+    assert np.allclose(allowed_site[timed], expected, equal_nan=True)
+    assert np.isnan(allowed_site[np.flatnonzero(timed)[0]])
+    assert np.isnan(allowed_site[~timed]).all()
+    # The one-answer form gives the same minutes.
+    assert np.array_equal(nearest_minutes(points, sites, **EASY_WALK), any_site)
+    assert np.array_equal(
+        nearest_minutes(points[timed], sites, allowed, **EASY_WALK),
+        allowed_site[timed],
+        equal_nan=True,
+    )
+
+
+def test_reach_minutes_without_sites_are_unknown():
+    any_site, allowed_site = reach_minutes(np.zeros((3, 2)), np.empty((0, 2)))
+    assert np.isnan(any_site).all()
+    assert np.isnan(allowed_site).all()
