@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geodata.categories import is_one_of
 from geodata.crs import BNG
 from geodata.disclosure import safe_count, shown_counts, suppress_counts
 from geodata.errors import InputDataError
@@ -60,8 +61,7 @@ def selected(incidents: pd.DataFrame, params: HotspotParams) -> pd.DataFrame:
     """Return the incidents in the categories analysed (all when none are chosen)."""
     if not params.categories:
         return incidents
-    wanted = set(params.categories)
-    return incidents[incidents["category"].astype(str).isin(wanted)]
+    return incidents[is_one_of(incidents["category"], params.categories)]
 
 
 def detect_hotspots(

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from geodata.categories import is_one_of
 from geodata.disclosure import shown_counts, suppress_counts
 from geodata.points import point_xy
 from hotspots.areas import HOTSPOT_COLUMNS, build_hotspots, label_components
@@ -316,8 +317,7 @@ def hotspot_trends(
     if result.status != "ok" or result.cells.empty:
         return _no_trends(result, f"No trends: {result.message}", choices)
     if params.categories:
-        wanted = set(params.categories)
-        incidents = incidents[incidents["category"].astype(str).isin(wanted)]
+        incidents = incidents[is_one_of(incidents["category"], params.categories)]
     if length != "month":
         month_only = ~incidents["has_day"].to_numpy(bool)
         left_out = np.array([int(month_only.sum())])

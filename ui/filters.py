@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from geodata.categories import is_one_of
 from geodata.errors import InputDataError
 from hotspots.profiles import BANDS, time_band
 
@@ -87,9 +88,9 @@ def filter_incidents(incidents: pd.DataFrame, choice: IncidentFilter) -> pd.Data
         last = pd.Timestamp(choice.end) + pd.Timedelta(days=1)
         keep &= (when < last).to_numpy()
     if choice.categories:
-        keep &= incidents["category"].astype(str).isin(choice.categories).to_numpy()
+        keep &= is_one_of(incidents["category"], choice.categories)
     if choice.sources:
-        keep &= incidents["source"].astype(str).isin(choice.sources).to_numpy()
+        keep &= is_one_of(incidents["source"], choice.sources)
     if choice.bands:
         band = time_band(when, incidents["has_time"])
         keep &= band.isin(choice.bands).fillna(False).to_numpy(bool)

@@ -135,3 +135,15 @@ def test_binomial_tails_of_repeated_pairs_equal_each_computed_alone():
         one_rise, one_fall = binomial_tails(k[i : i + 1], n[i : i + 1], 0.3)
         assert (rise[i], fall[i]) == (one_rise[0], one_fall[0])
     assert rise[k == 0].tolist() == [1.0] * int((k == 0).sum())
+
+
+def test_mann_kendall_with_a_missing_value_keeps_the_other_rows():
+    """A NaN makes its own row's S NaN (as the sign sums do); the rest are exact."""
+    rng = np.random.default_rng(12)
+    x = rng.integers(0, 4, (20, 8)).astype(float)
+    clean = mann_kendall(x, autocorrelation=False)
+    x[5, 3] = np.nan
+    mk = mann_kendall(x, autocorrelation=False)
+    assert np.isnan(mk.s[5])
+    others = np.arange(20) != 5
+    assert np.array_equal(mk.s[others], clean.s[others])
