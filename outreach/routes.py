@@ -21,6 +21,7 @@ from shapely import LineString, Point
 
 from geodata.crs import BNG
 from outreach.facts import session_bounds
+from outreach.gaps import in_bng
 from outreach.network import WalkNetwork
 from outreach.orienteering import best_walk
 from outreach.stops import (
@@ -31,7 +32,6 @@ from outreach.stops import (
     candidate_stops,
     clean_places,
     directions_url,
-    in_bng,
     order_matrix,
     order_stops,
 )

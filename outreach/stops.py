@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.crs import BNG, bng_to_lonlat
+from outreach.gaps import in_bng
 from outreach.orienteering import EXHAUSTIVE_MAX, shortest_order
 
 log = logging.getLogger(__name__)
@@ -50,12 +51,6 @@ STOP_BUFFER_M = 200.0
 VALUE_HALF_DISTANCE_M = 175.0
 _ARROW = " → "
 _DIRECTIONS = "https://www.google.com/maps/dir/"
-
-
-def in_bng(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
-    if frame.crs is None:
-        raise ValueError(f"{what} has no CRS; canonical frames are EPSG:27700.")
-    return frame if frame.crs == BNG else frame.to_crs(BNG)
 
 
 def _order_routing(dist: np.ndarray, start: int, time_limit_s: float) -> list[int]:
