@@ -22,6 +22,11 @@ from geodata.crs import BNG, WGS84, bng_to_lonlat
 # OWASP "CSV injection": a cell starting with one of these may run as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _COORD_DP = 6
+# What json.dumps(..., ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+# would make afresh for each feature's properties.
+_PROPERTIES = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, separators=(",", ":")
+)
 _XLSX_MAX_CHARS = 32_767  # Excel's limit for one cell
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _WINDOWS_RESERVED = {
@@ -182,14 +187,10 @@ def geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
     columns = [c for c in layer.columns if c != layer.geometry.name]
     names = [str(c) for c in columns]
     values = [_json_column(layer[c]) for c in columns]
+    encode = _PROPERTIES.encode  # one encoder for every feature, as json.dumps
     features = [
         '{"type":"Feature","properties":'
-        + json.dumps(
-            dict(zip(names, row, strict=True)),
-            ensure_ascii=False,
-            allow_nan=False,
-            separators=(",", ":"),
-        )
+        + encode(dict(zip(names, row, strict=True)))
         + ',"geometry":'
         + ("null" if blank else shape)
         + "}"
@@ -218,7 +219,10 @@ def _json_column(column: pd.Series) -> list[Any]:
             return plain
         finite = np.isfinite(number).tolist()
         return [v if ok else None for v, ok in zip(plain, finite, strict=True)]
-    return [_json_value(v) for v in column.astype(object).tolist()]
+    plain = column.astype(object).tolist()
+    if all(type(v) is str for v in plain):  # text without gaps: nothing to convert
+        return plain
+    return [_json_value(v) for v in plain]
 
 
 def safe_filename(name: str, *, default: str = "export") -> str:

@@ -133,3 +133,24 @@ def test_geojson_same_from_any_crs_and_geometry_column_name(layer):
     renamed = geojson_bytes(layer.rename_geometry("shape"))
     assert renamed == expected
     assert b'"shape"' not in renamed
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        ["Gŵyl Tŷ", 'quote " and \\ slash', "<5"],  # text only: written as it is
+        ["Gŵyl Tŷ", None, "<5"],  # a gap: null
+        ["Gŵyl Tŷ", np.nan, "<5"],
+    ],
+)
+@pytest.mark.parametrize("dtype", [object, "string", "category"])
+def test_geojson_text_properties_as_json_writes_them(column, dtype):
+    layer = gpd.GeoDataFrame(
+        {"name": pd.Series(column, dtype=dtype)},
+        geometry=[Point(265_000, 193_000)] * 3,
+        crs="EPSG:27700",
+    )
+    data = geojson_bytes(layer)
+    names = [f["properties"]["name"] for f in json.loads(data)["features"]]
+    assert names == [None if v is None or v is np.nan else v for v in column]
+    assert "Gŵyl Tŷ".encode() in data  # not escaped as \\u0175
