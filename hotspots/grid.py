@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import shapely
-from scipy import ndimage
 from scipy.spatial import cKDTree
 
 from geodata.crs import BNG
@@ -189,6 +188,10 @@ def make_grid(
     else:
         hull = shapely.convex_hull(shapely.multipoints(np.column_stack([x, y])))
         hull = shapely.buffer(hull, cell_size / 2)
+        # Imported here: only a map without a study area needs it, and importing
+        # scipy.ndimage costs 0.09 s of every run.
+        from scipy import ndimage
+
         near = ndimage.binary_dilation(
             counts > 0,
             structure=np.ones((3, 3), bool),
