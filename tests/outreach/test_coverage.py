@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from shapely import Point
 
+from outreach import coverage
 from outreach.coverage import (
     ALL_TIMES,
     ANY_TIME,
@@ -190,3 +191,55 @@ def test_reach_minutes_without_sites_are_unknown():
     any_site, allowed_site = reach_minutes(np.zeros((3, 2)), np.empty((0, 2)))
     assert np.isnan(any_site).all()
     assert np.isnan(allowed_site).all()
+
+
+@pytest.fixture
+def counted(monkeypatch) -> list:
+    """Record each time coverage counts incidents afresh (none remembered yet)."""
+    coverage._COUNTS.clear()
+    made: list = []
+    real = coverage._counted
+    monkeypatch.setattr(
+        coverage, "_counted", lambda *a, **k: made.append(1) or real(*a, **k)
+    )
+    yield made
+    coverage._COUNTS.clear()
+
+
+def test_a_new_threshold_reuses_the_counts_and_equals_a_fresh_table(layout, counted):
+    service = _service("Mo-Fr 18:00-21:00")
+    coverage_table(layout, service, threshold=5, **EASY_WALK)
+    reused = coverage_table(layout, service, threshold=25, **EASY_WALK)
+    assert len(counted) == 1
+    coverage._COUNTS.clear()
+    fresh = coverage_table(layout, service, threshold=25, **EASY_WALK)
+    assert len(counted) == 2
+    pd.testing.assert_frame_equal(reused, fresh)
+    # 20 of 60 incidents are a share at threshold 5, withheld at 25.
+    assert _row(reused, ALL_TIMES)["within_10_min"] == "<25 incidents"
+
+
+def test_other_incidents_services_or_settings_are_counted_again(layout, counted):
+    service = _service("Mo-Fr 18:00-21:00")
+    coverage_table(layout, service, **EASY_WALK)
+    coverage_table(layout.copy(), service.copy(), **EASY_WALK)  # equal copies
+    assert len(counted) == 1
+    coverage_table(layout, _service("Mo-Su 18:00-21:00"), **EASY_WALK)  # hours
+    moved = service.set_geometry([Point(100, 0)], crs="EPSG:27700")
+    coverage_table(layout, moved, **EASY_WALK)  # where
+    coverage_table(layout, service.assign(category="mental health"), **EASY_WALK)
+    later = layout.assign(when=layout["when"] + pd.Timedelta(hours=3))
+    coverage_table(later, service, **EASY_WALK)  # when
+    coverage_table(layout.iloc[:-1], service, **EASY_WALK)  # one incident fewer
+    coverage_table(layout, service, minutes=(5, 20), **EASY_WALK)
+    coverage_table(layout, service, speed_m_per_min=50.0, circuity=1.0)
+    assert len(counted) == 8
+
+
+def test_remembered_counts_cannot_be_changed(layout, counted):
+    coverage_table(layout, _service("24/7"), **EASY_WALK)
+    remembered = next(iter(coverage._COUNTS._values.values()))
+    with pytest.raises(ValueError, match="read-only"):
+        remembered.totals[0] += 1
+    with pytest.raises(ValueError, match="read-only"):
+        remembered.categories[0][3][0, 0] += 1
