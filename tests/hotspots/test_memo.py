@@ -210,3 +210,9 @@ def test_remembered_cell_trends_cannot_be_changed_in_place():
     for array in trends:
         with pytest.raises(ValueError, match="read-only"):
             array[0] = array[0]
+
+
+def test_empty_arrays_have_a_digest_told_apart_by_shape():
+    assert digest([np.empty((0, 2))]) == digest([np.zeros((0, 2))])
+    assert digest([np.empty((0, 2))]) != digest([np.empty((0, 3))])
+    assert digest([np.empty((0, 2))]) != digest([np.empty((0, 2), dtype=np.int64)])

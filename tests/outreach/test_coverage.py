@@ -243,3 +243,10 @@ def test_remembered_counts_cannot_be_changed(layout, counted):
         remembered.totals[0] += 1
     with pytest.raises(ValueError, match="read-only"):
         remembered.categories[0][3][0, 0] += 1
+
+
+def test_no_services_at_all_gives_no_shares_within_reach(layout, counted):
+    none = _service("24/7").iloc[:0]
+    table = coverage_table(layout, none, **EASY_WALK)
+    assert (table["services"] == 0).all()
+    assert set(table["within_15_min"]) <= {"0%", "no incidents"}
