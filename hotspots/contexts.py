@@ -66,7 +66,7 @@ from geodata.disclosure import safe_count, shown_counts, suppress_counts
 from geodata.errors import InputDataError
 from hotspots.hdbscan_weighted import condense
 from hotspots.locations import weighted_locations
-from hotspots.memo import ArrayMemo
+from hotspots.memo import ArrayMemo, read_only
 from hotspots.pvalues import poisson_sf
 
 log = logging.getLogger(__name__)
@@ -279,9 +279,7 @@ def _located_tree(x: np.ndarray, y: np.ndarray, size: int) -> tuple:
         same_place=max(SAME_PLACE_M, resolution),
         max_gap=MAX_GAP_M,
     )
-    for array in (xy, weight, *vars(tree).values()):
-        if isinstance(array, np.ndarray):
-            array.flags.writeable = False
+    read_only(xy, weight, *vars(tree).values())
     return xy, weight, resolution, tree
 
 

@@ -20,7 +20,7 @@ from hotspots.contexts import find_contexts
 from hotspots.density import kernel_density
 from hotspots.gistar import gi_star
 from hotspots.grid import choose_cell_size, study_area_m2
-from hotspots.memo import ArrayMemo
+from hotspots.memo import ArrayMemo, read_only
 from hotspots.params import HotspotParams
 from hotspots.reach import hotspot_reach
 from hotspots.result import HotspotResult
@@ -262,6 +262,5 @@ def _build_units(
 
 def _read_only(units: Units) -> Units:
     """Mark the units' arrays read-only: remembered units are shared."""
-    for array in (units.geometry, units.counts, units.incident_unit):
-        array.flags.writeable = False
+    read_only(units.geometry, units.counts, units.incident_unit)
     return units

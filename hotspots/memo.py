@@ -75,4 +75,15 @@ class ArrayMemo(Generic[T]):
             self._values.clear()
 
 
-__all__ = ["ArrayMemo", "digest"]
+def read_only(*values: object) -> None:
+    """Mark the NumPy arrays among ``values`` read-only.
+
+    A remembered value is shared by every caller that asks for it again, so none
+    may change it in place; a write then raises instead of corrupting the rest.
+    """
+    for value in values:
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+
+
+__all__ = ["ArrayMemo", "digest", "read_only"]

@@ -30,7 +30,7 @@ from geodata.disclosure import shown_counts, suppress_counts
 from geodata.points import point_xy
 from hotspots.areas import HOTSPOT_COLUMNS, build_hotspots, label_components
 from hotspots.cellindex import rebuild_units
-from hotspots.memo import ArrayMemo
+from hotspots.memo import ArrayMemo, read_only
 from hotspots.params import HotspotParams
 from hotspots.periods import (
     assign_periods,
@@ -177,8 +177,7 @@ def _tested(
         hot, z, weights @ counts, alpha=alpha, reference=counts.sum(axis=0)
     ).to_numpy()
     made = CellTrends(hot=hot, z=z, counts=counts, trend=trend)
-    for array in made:
-        array.flags.writeable = False
+    read_only(*made)
     return made
 
 

@@ -28,7 +28,7 @@ import pandas as pd
 
 from geodata.disclosure import DEFAULT_THRESHOLD
 from geodata.points import point_xy
-from hotspots.memo import ArrayMemo
+from hotspots.memo import ArrayMemo, read_only
 from hotspots.profiles import time_band
 from outreach.gaps import SERVICE_CATEGORIES, in_bng
 from outreach.hours import open_matrix
@@ -289,10 +289,10 @@ def _counted(
                 for limit in minutes
             ]
         ).reshape(len(minutes), len(bands))
-        within.flags.writeable = False
+        read_only(within)
         per_category.append((category, len(chosen), unknown, within))
     totals = np.count_nonzero(membership, axis=1)
-    totals.flags.writeable = False
+    read_only(totals)
     return _Counted(tuple(bands), totals, int(timed.sum()), tuple(per_category))
 
 

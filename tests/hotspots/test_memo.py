@@ -15,7 +15,7 @@ from hotspots import contexts, detect, timeline
 from hotspots.cellindex import rebuild_units
 from hotspots.contexts import find_contexts
 from hotspots.detect import detect_hotspots
-from hotspots.memo import ArrayMemo, digest
+from hotspots.memo import ArrayMemo, digest, read_only
 from hotspots.params import HotspotParams
 from hotspots.simulate import planted_incidents
 from hotspots.timeline import hotspot_trends
@@ -216,3 +216,12 @@ def test_empty_arrays_have_a_digest_told_apart_by_shape():
     assert digest([np.empty((0, 2))]) == digest([np.zeros((0, 2))])
     assert digest([np.empty((0, 2))]) != digest([np.empty((0, 3))])
     assert digest([np.empty((0, 2))]) != digest([np.empty((0, 2), dtype=np.int64)])
+
+
+def test_read_only_marks_only_the_arrays():
+    array, other = np.arange(3), [1, 2]
+    read_only(array, other, None)
+    with pytest.raises(ValueError, match="read-only"):
+        array[0] = 5
+    other[0] = 5  # not an array: left as it was
+    assert other == [5, 2]
