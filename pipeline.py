@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -91,7 +92,22 @@ class Gaps:
     areas: gpd.GeoDataFrame
     coverage: pd.DataFrame
     whatif: gpd.GeoDataFrame
-    sentences: tuple[str, ...]
+    lang: str = "en"
+
+    @cached_property
+    def sentences(self) -> tuple[str, ...]:
+        """The gaps in plain words, in ``lang``; worded when first read.
+
+        The app words them in the page's language itself (``ui.data.gap_lines``),
+        so a new view does not word them twice.
+        """
+        from outreach.wording import gap_sentences
+
+        return tuple(
+            gap_sentences(
+                self.lang, self.hotspots, self.areas, self.coverage, self.whatif
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -257,22 +273,18 @@ def find_service_gaps(
     out here.
     """
     from outreach.gaps import find_gaps
-    from outreach.wording import gap_sentences
 
     threshold = int(result.choices["disclosure_threshold"])
     walk = {"speed_m_per_min": speed_m_per_min, "circuity": circuity}
     hotspot_gaps = find_gaps(result.hotspots, inputs.services, **walk)
     if needs is None:
         needs = area_needs(inputs, threshold=threshold, **walk)
-    sentences = gap_sentences(
-        lang, hotspot_gaps, needs.areas, needs.coverage, needs.whatif
-    )
     return Gaps(
         hotspots=hotspot_gaps,
         areas=needs.areas,
         coverage=needs.coverage,
         whatif=needs.whatif,
-        sentences=tuple(sentences),
+        lang=lang,
     )
 
 

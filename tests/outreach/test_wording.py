@@ -42,3 +42,31 @@ def test_welsh_sentences_are_welsh_and_keep_the_numbers(demo_gaps):
 def test_no_sentences_from_nothing():
     """No tables give no sentences rather than an error."""
     assert gap_sentences("cy") == []
+
+
+def test_gaps_are_worded_in_their_language_when_first_read(demo_gaps, monkeypatch):
+    """``Gaps.sentences`` words the tables in the gaps' language, once, on demand.
+
+    The app words them in the page's language itself, so finding the gaps must
+    not word them as well.
+    """
+    from dataclasses import replace
+
+    from outreach import wording
+
+    calls = []
+    real = wording.gap_sentences
+    monkeypatch.setattr(
+        wording, "gap_sentences", lambda *a, **k: calls.append(a[0]) or real(*a, **k)
+    )
+    welsh = replace(demo_gaps, lang="cy")
+    assert calls == []
+    g = demo_gaps
+    assert welsh.sentences == tuple(
+        real("cy", g.hotspots, g.areas, g.coverage, g.whatif)
+    )
+    assert any("munud o gerdded" in s for s in welsh.sentences)
+    assert calls == ["cy"]
+    assert demo_gaps.sentences == tuple(
+        real("en", g.hotspots, g.areas, g.coverage, g.whatif)
+    )
