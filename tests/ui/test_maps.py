@@ -169,6 +169,35 @@ def test_layers_present(result, classes, services, spaces, area, boundaries):
     assert any(isinstance(c, folium.LayerControl) for c in fmap._children.values())
 
 
+def test_each_service_is_drawn_once_in_its_own_kinds_layer(result, services):
+    """Three services of two kinds, interleaved: each kind's layer holds its own."""
+    third = gpd.GeoDataFrame(
+        {
+            "name": ["Base Youth Club"],
+            "category": ["youth and diversionary"],
+            "opening_hours": ["Tu 18:00-21:00"],
+        },
+        geometry=gpd.points_from_xy([266_200], [193_400]),
+        crs=BNG,
+    )
+    both = pd.concat([services, third], ignore_index=True)
+    fmap = build_map(result, both, None, None, False)
+    drawn = {
+        child.layer_name: [f["properties"]["tip"] for f in child.data["features"]]
+        for child in fmap._children.values()
+        if isinstance(child, folium.GeoJson) and child.marker is not None
+    }
+    youth = t("map.layer.services", "en", category="youth and diversionary")
+    sexual = t("map.layer.services", "en", category="sexual health")
+    assert drawn == {
+        sexual: ["Zone Clinic (sexual health)"],
+        youth: [
+            "Info-Nation (youth and diversionary), open Mo-Fr 10:00-17:00",
+            "Base Youth Club (youth and diversionary), open Tu 18:00-21:00",
+        ],
+    }
+
+
 def test_density_and_deprivation_start_hidden(result, area, boundaries):
     """The density surface and the deprivation layer are off until switched on."""
     fmap = build_map(result, None, None, area, False, boundaries=boundaries)
