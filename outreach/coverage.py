@@ -224,6 +224,28 @@ def open_allowed(
     return allowed, int((~known).sum())
 
 
+def memo_key(
+    incidents: pd.DataFrame, services: gpd.GeoDataFrame
+) -> tuple[tuple[np.ndarray, ...], tuple]:
+    """Return what tells these incidents and services apart, for an ``ArrayMemo``.
+
+    The arrays: incident positions, times and time flags, service positions; the
+    rest: the services' kinds and opening hours. Counts kept on them need only
+    the disclosure threshold applied again (both in EPSG:27700).
+    """
+    when = incidents["when"].to_numpy("datetime64[ns]").view("int64")
+    flags = [
+        incidents[c].to_numpy(bool) for c in ("has_time", "has_day") if c in incidents
+    ]
+    hours = services.get("opening_hours", pd.Series("", index=services.index))
+    arrays = (point_coords(incidents), when, *flags, point_coords(services))
+    described = (
+        tuple(services["category"].astype(str)),
+        tuple(hours.fillna("").astype(str)),
+    )
+    return arrays, described
+
+
 class _Counted(NamedTuple):
     """Incidents per band, and within each limit of each kind of service."""
 
@@ -342,7 +364,7 @@ def coverage_table(
     incidents = in_bng(incidents, "incidents")
     services = in_bng(services, "services")
     points = point_coords(incidents)
-    hours = services.get("opening_hours", pd.Series("", index=services.index))
+    arrays, described = memo_key(incidents, services)
     settings = (
         tuple(minutes),
         by_band,
@@ -351,15 +373,10 @@ def coverage_table(
         tuple(categories),
         speed_m_per_min,
         circuity,
-        tuple(services["category"].astype(str)),
-        tuple(hours.fillna("").astype(str)),
+        *described,
     )
-    when = incidents["when"].to_numpy("datetime64[ns]").view("int64")
-    flags = [
-        incidents[c].to_numpy(bool) for c in ("has_time", "has_day") if c in incidents
-    ]
     counted = _COUNTS.get_or_make(
-        (points, when, *flags, point_coords(services)),
+        arrays,
         settings,
         lambda: _counted(
             incidents,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 from datetime import date
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -22,9 +23,11 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from geodata.disclosure import DEFAULT_THRESHOLD, suppress_counts
+from hotspots.memo import ArrayMemo, read_only
 from hotspots.profiles import BANDS
 from outreach.coverage import (
     incident_periods,
+    memo_key,
     nearest_minutes,
     open_allowed,
     point_coords,
@@ -78,6 +81,20 @@ def _population(
     )
     reach = nearest_minutes(points[member], point_coords(chosen), allowed, **settings)
     return points[member], reach <= minutes
+
+
+class _Added(NamedTuple):
+    """The uncovered incidents each candidate would reach, before any threshold."""
+
+    added: np.ndarray  # per candidate
+    before: int  # incidents already covered
+    considered: int  # incidents considered
+
+
+# The counts depend on the incidents, services, candidates and settings, not on
+# the disclosure threshold, which only decides what is shown: a new threshold in
+# the app reuses them.
+_ADDED: ArrayMemo[_Added] = ArrayMemo(size=4)
 
 
 def _reach(
@@ -169,14 +186,32 @@ def best_new_site(
     incidents = in_bng(incidents, "incidents")
     services = in_bng(services, "services")
     settings = {"speed_m_per_min": speed_m_per_min, "circuity": circuity}
-    points, covered = _population(
-        incidents, services, category, minutes, band, unknown_hours,
-        public_holidays, settings,
-    )  # fmt: skip
-    reach = _reach(points[~covered], point_coords(candidates), minutes, settings)
-    added = reach.sum(axis=0)
-    n = len(points)
-    before = int(covered.sum())
+    sites = point_coords(candidates)
+
+    def count() -> _Added:
+        points, covered = _population(
+            incidents, services, category, minutes, band, unknown_hours,
+            public_holidays, settings,
+        )  # fmt: skip
+        added = _reach(points[~covered], sites, minutes, settings).sum(axis=0)
+        read_only(added)
+        return _Added(added, int(covered.sum()), len(points))
+
+    arrays, described = memo_key(incidents, services)
+    added, before, n = _ADDED.get_or_make(
+        (*arrays, sites),
+        (
+            *described,
+            category,
+            minutes,
+            band,
+            unknown_hours,
+            tuple(sorted(public_holidays)),
+            speed_m_per_min,
+            circuity,
+        ),
+        count,
+    )
     added_text, added_value = share_text(added, np.full(len(added), n), threshold)
     after_text, after_value = share_text(
         before + added, np.full(len(added), n), threshold

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from shapely import Point
 
+from outreach import whatif
 from outreach.whatif import SITE_COLUMNS, best_new_site, best_new_sites
 from outreach.wording import gap_sentences
 
@@ -109,6 +110,64 @@ def test_band_counts_only_services_open_then(clusters):
     assert weekday.at["Near club hall", "added_incidents"] == "0"
     with pytest.raises(ValueError, match="band must be one of"):
         best_new_site(both, services, candidates, YOUTH, band="teatime")
+
+
+@pytest.fixture
+def counted(monkeypatch) -> list:
+    """Record each time the best site's incidents are counted afresh."""
+    whatif._ADDED.clear()
+    made: list = []
+    real = whatif._population
+    monkeypatch.setattr(
+        whatif, "_population", lambda *a, **k: made.append(1) or real(*a, **k)
+    )
+    yield made
+    whatif._ADDED.clear()
+
+
+def test_a_new_threshold_reuses_the_counts_and_equals_a_fresh_ranking(
+    clusters, counted
+):
+    """Threshold 10 after 5 counts nothing again, and matches counting afresh."""
+    incidents, services, candidates = clusters
+    best_new_site(incidents, services, candidates, YOUTH, threshold=5, **EASY_WALK)
+    reused = best_new_site(
+        incidents, services, candidates, YOUTH, threshold=10, **EASY_WALK
+    )
+    assert len(counted) == 1
+    whatif._ADDED.clear()
+    fresh = best_new_site(
+        incidents, services, candidates, YOUTH, threshold=10, **EASY_WALK
+    )
+    assert len(counted) == 2
+    pd.testing.assert_frame_equal(reused, fresh)
+    # North hall's 8 are shown at threshold 5 and withheld at 10.
+    assert reused.set_index("site").at["North hall", "added_incidents"] == "<10"
+
+
+def test_other_incidents_sites_or_settings_are_counted_again(clusters, counted):
+    """Each thing the counts depend on is part of what they are kept on."""
+    incidents, services, candidates = clusters
+
+    def run(i=incidents, s=services, c=candidates, **settings):
+        return best_new_site(i, s, c, YOUTH, **{**EASY_WALK, **settings})
+
+    run()
+    run(incidents.copy(), services.copy(), candidates.copy())  # equal copies
+    assert len(counted) == 1
+    run(s=services.assign(opening_hours="Sa-Su 18:00-21:00"), band="weekend evening")
+    run(band="weekend evening")
+    run(s=services.assign(category="mental health"))
+    run(c=candidates.iloc[:-1])
+    run(i=incidents.iloc[:-1])
+    run(i=incidents.assign(when=pd.Timestamp("2024-01-13 19:00")))
+    run(minutes=5)
+    run(speed_m_per_min=50.0)
+    run(unknown_hours="closed")
+    assert len(counted) == 10
+    remembered = next(iter(whatif._ADDED._values.values()))
+    with pytest.raises(ValueError, match="read-only"):
+        remembered.added[0] += 1
 
 
 def test_two_sites_beat_the_greedy_pair():
