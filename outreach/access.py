@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -26,6 +27,7 @@ from geodata.crs import BNG
 from geodata.disclosure import DEFAULT_THRESHOLD, shown_counts, suppress_counts
 from geodata.places import load_places
 from geodata.points import point_xy
+from hotspots.memo import ArrayMemo, read_only
 from outreach.gaps import SERVICE_CATEGORIES, in_bng
 from outreach.walking import DEFAULT_CIRCUITY, DEFAULT_SPEED_M_PER_MIN
 
@@ -121,11 +123,37 @@ def make_hexagons(
         Only hexagons holding at least one point; ``hex_key`` (str) and pointy-top
         hexagon geometry; EPSG:27700, ordered north to south, west to east.
     membership : numpy.ndarray
-        Row of ``hexagons`` for each point.
+        Row of ``hexagons`` for each point; read-only, as it is kept for the next
+        call with the same points.
     """
     if not size_m > 0:
         raise ValueError(f"hexagon size must be above 0 m; got {size_m}.")
-    xy = np.column_stack(point_xy(points))
+    x, y = point_xy(points)
+    lattice = _HEXAGONS.get_or_make(
+        (x, y), (size_m,), lambda: _hexagon_lattice(x, y, size_m)
+    )
+    hexagons = gpd.GeoDataFrame(
+        {"hex_key": [f"{r}:{c}" for r, c in lattice.keys.tolist()]},
+        geometry=lattice.polygons.copy(),
+        crs=BNG,
+    )
+    return hexagons, lattice.membership
+
+
+class _Lattice(NamedTuple):
+    keys: np.ndarray  # doubled (row, column) of each hexagon holding a point
+    polygons: np.ndarray
+    membership: np.ndarray  # row of ``keys`` for each point
+
+
+# Hexagons depend on the incidents' positions only: a new disclosure threshold
+# in the app reuses them.
+_HEXAGONS: ArrayMemo[_Lattice] = ArrayMemo(size=4)
+
+
+def _hexagon_lattice(x: np.ndarray, y: np.ndarray, size_m: float) -> _Lattice:
+    """Return the hexagons holding points and each point's hexagon (read-only)."""
+    xy = np.column_stack([x, y])
     row_step = size_m * np.sqrt(3.0)
     # A hex lattice is two rectangular lattices (even and odd rows); the nearest
     # centre of either is the hexagon a point falls in. Keys are doubled indices.
@@ -155,12 +183,9 @@ def make_hexagons(
         [cx[:, None] + radius * np.cos(angles), cy[:, None] + radius * np.sin(angles)],
         axis=-1,
     )
-    hexagons = gpd.GeoDataFrame(
-        {"hex_key": [f"{r}:{c}" for r, c in unique]},
-        geometry=shapely.polygons(ring),
-        crs=BNG,
-    )
-    return hexagons, membership.ravel()
+    lattice = _Lattice(unique, shapely.polygons(ring), membership.ravel())
+    read_only(*lattice)
+    return lattice
 
 
 def _areas_of(

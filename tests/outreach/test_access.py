@@ -7,8 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from geopandas.testing import assert_geodataframe_equal
 from shapely import Point, box
 
+from outreach import access
 from outreach.access import (
     access_column,
     area_gaps,
@@ -115,6 +117,33 @@ def test_hexagon_lattice_does_not_move_with_the_data():
     assert shapely.equals(
         a.geometry.to_numpy()[0], b.set_index("hex_key").geometry[a["hex_key"][0]]
     )
+
+
+def test_hexagons_are_kept_for_the_same_points_and_size(monkeypatch):
+    """The same points and size reuse the lattice; others make a new one."""
+    made = []
+    real = access._hexagon_lattice
+    monkeypatch.setattr(
+        access, "_hexagon_lattice", lambda *a: made.append(1) or real(*a)
+    )
+    access._HEXAGONS.clear()
+    rng = np.random.default_rng(5)
+    points = _incidents(list(map(tuple, rng.uniform(0, 3000, size=(200, 2)))))
+    first, member = make_hexagons(points, 500)
+    first["hex_key"] = "changed by the caller"  # a caller's own copy
+    again, same = make_hexagons(points.copy(), 500)
+    assert len(made) == 1
+    access._HEXAGONS.clear()
+    fresh, fresh_member = make_hexagons(points, 500)
+    assert len(made) == 2
+    assert_geodataframe_equal(again, fresh)
+    np.testing.assert_array_equal(same, fresh_member)
+    with pytest.raises(ValueError, match="read-only"):
+        member[0] = 1
+    make_hexagons(points, 400)
+    make_hexagons(points.iloc[:-1], 500)
+    assert len(made) == 4
+    access._HEXAGONS.clear()
 
 
 def test_area_gaps_columns_counts_and_hand_access(strip):
