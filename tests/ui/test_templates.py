@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import folium
 import jinja2
+import pytest
 from folium.template import Template as FoliumTemplate
 
 from ui import templates
@@ -63,3 +66,51 @@ def test_a_second_map_compiles_nothing_new():
     assert after.hits > before.hits
     assert "Sketty" in again
     assert len(again) == len(html)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"keep_trailing_newline": True}, {"newline_sequence": "\r\n"}],
+)
+def test_text_without_syntax_gets_the_tree_jinjas_parser_makes(settings):
+    env = jinja2.Environment(**settings)
+    for text in (
+        "",
+        "\n",
+        "var geo_json_1a2b = L.geoJson(null);",
+        "line one\r\nline two\rthree\n",
+        'Ysgol Gyfun Gŵyr {"a": [1, 2]} } %} #}\n\n',
+    ):
+        assert templates._plain(env, text) == env.parse(text), repr(text)
+
+
+def _panel_map_html() -> str:
+    """A small map with a layer, tooltip, control and legend, ids made neutral."""
+    fmap = folium.Map(location=(51.62, -3.94), zoom_start=13, tiles=None)
+    folium.GeoJson(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"tip": "Sgwâr y Castell\nCastle Square"},
+                    "geometry": {"type": "Point", "coordinates": [-3.94, 51.62]},
+                }
+            ],
+        },
+        name="Hotspots",
+        tooltip=folium.GeoJsonTooltip(fields=["tip"]),
+    ).add_to(fmap)
+    folium.LayerControl().add_to(fmap)
+    fmap.get_root().html.add_child(folium.Element("<div>Legend\r\n</div>\n"))
+    return re.sub(r"_[0-9a-f]{32}", "_ID", fmap.get_root().render())
+
+
+def test_a_map_renders_the_same_as_with_jinjas_own_compiling(monkeypatch):
+    templates.remember_compiled()
+    ours = _panel_map_html()
+    monkeypatch.setattr(
+        jinja2.Environment, "compile", jinja2.Environment.compile.__wrapped__
+    )
+    assert _panel_map_html() == ours
+    assert "Castle Square" in ours
