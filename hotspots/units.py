@@ -13,6 +13,7 @@ from scipy import sparse
 from geodata.crs import BNG
 from hotspots.gistar import lattice_weights
 from hotspots.grid import Grid, make_grid
+from hotspots.memo import ArrayMemo, read_only
 
 UNIT_KINDS = ("square", "hex", "areas")
 
@@ -45,16 +46,35 @@ class Units:
         )
 
 
+# The cells' outlines and weights depend on the lattice only (with a study area,
+# on the area and cell size): other incidents over the same area reuse them.
+_LATTICES: ArrayMemo[tuple[np.ndarray, sparse.csr_matrix]] = ArrayMemo(size=4)
+
+
+def _cells_and_weights(grid: Grid) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """Return the kept cells' boxes and queen weights (read-only, shared)."""
+    weights = lattice_weights(grid.rows, grid.cols)
+    weights.sum_duplicates()  # canonical now, so scipy never sorts it in place
+    polygons = grid.polygons()
+    read_only(polygons, weights.data, weights.indices, weights.indptr)
+    return polygons, weights
+
+
 def square_units(
     x: np.ndarray, y: np.ndarray, size: float, area: shapely.Geometry | None
 ) -> Units:
     """Square cells of side ``size`` metres over the study area."""
     grid = make_grid(x, y, size, area)
+    polygons, weights = _LATTICES.get_or_make(
+        (grid.rows, grid.cols),
+        (grid.x0, grid.y0, grid.cell_size),
+        lambda: _cells_and_weights(grid),
+    )
     return Units(
         kind="square",
-        geometry=grid.polygons(),
+        geometry=polygons,
         counts=grid.counts,
-        weights=lattice_weights(grid.rows, grid.cols),
+        weights=weights,
         incident_unit=grid.cell_index(x, y),
         grid=grid,
     )

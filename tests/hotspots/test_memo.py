@@ -11,7 +11,7 @@ from geopandas.testing import assert_geodataframe_equal
 
 from geodata.crs import BNG
 from geodata.points import point_xy
-from hotspots import contexts, detect, timeline
+from hotspots import contexts, detect, timeline, units
 from hotspots.cellindex import rebuild_units
 from hotspots.contexts import find_contexts
 from hotspots.detect import detect_hotspots
@@ -143,12 +143,42 @@ def test_units_are_made_again_for_other_cells_or_incidents(monkeypatch):
     assert len(made) == 5
 
 
+def test_other_incidents_over_one_area_share_the_cells_and_weights(monkeypatch):
+    """A theme's incidents over the same area reuse the lattice, and equal afresh."""
+    made = []
+    real = units._cells_and_weights
+    monkeypatch.setattr(
+        units, "_cells_and_weights", lambda g: made.append(1) or real(g)
+    )
+    centres = np.array([[1500.0, 1500.0], [3500.0, 3000.0]])
+    incidents = planted_incidents(3000, centres, 60, seed=8)
+    area = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 5000, 5000)], crs=BNG)
+    params = HotspotParams(cell_size=100)
+    detect_hotspots(incidents, params, area=area)
+    half = incidents.iloc[::2]
+    shared = detect_hotspots(half, params, area=area)
+    assert len(made) == 1
+    units._LATTICES.clear()
+    detect._UNITS.clear()
+    fresh = detect_hotspots(half, params, area=area)
+    assert len(made) == 2
+    assert_geodataframe_equal(shared.cells, fresh.cells)
+    assert_geodataframe_equal(shared.hotspots, fresh.hotspots)
+    detect_hotspots(half, HotspotParams(cell_size=150), area=area)
+    smaller = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 4000, 4000)], crs=BNG)
+    detect_hotspots(half, params, area=smaller)
+    assert len(made) == 4
+    _, weights = next(iter(units._LATTICES._values.values()))
+    with pytest.raises(ValueError, match="read-only"):
+        weights.data[0] = 2.0
+
+
 def test_remembered_units_cannot_be_changed_in_place():
     incidents = planted_incidents(2000, np.array([[1500.0, 1500.0]]), 60, seed=6)
     x, y = incidents.geometry.x.to_numpy(), incidents.geometry.y.to_numpy()
-    units, _ = detect._build_units(x, y, None, None, HotspotParams())
+    built, _ = detect._build_units(x, y, None, None, HotspotParams())
     with pytest.raises(ValueError, match="read-only"):
-        units.counts[0] += 1
+        built.counts[0] += 1
 
 
 def test_area_units_with_other_names_are_made_again(monkeypatch):
