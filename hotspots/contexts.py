@@ -278,7 +278,7 @@ def _located_tree(x: np.ndarray, y: np.ndarray, size: int) -> _Located:
     Most of the contexts' time (the tree: 0.6 of 0.75 s at 100k incidents) and
     independent of the threshold beyond ``size``, so ``find_contexts`` keeps the
     last few. The locations' points, spatial index and extent are kept with it
-    (0.15 s of a new threshold at 100k); shapely builds the index when it is made,
+    (0.12 s of a new threshold at 100k); shapely builds the index when it is made,
     so threads may query it together. The arrays are made read-only, as they are
     shared.
     """
