@@ -20,3 +20,25 @@ def real_data() -> Path:
     if not REAL.is_dir():
         pytest.skip(f"real third-party data not present at {REAL}")
     return REAL
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch):
+    """Return ``count(owner, name)``: a list that grows by one at every later call
+    of ``owner.name``, which still does its work (undone after the test).
+
+    For the memo tests: how often something costly was worked out afresh.
+    """
+
+    def count(owner: object, name: str) -> list:
+        made: list = []
+        real = getattr(owner, name)
+
+        def counted(*args, **kwargs):
+            made.append(1)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counted)
+        return made
+
+    return count

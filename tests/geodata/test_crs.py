@@ -27,15 +27,11 @@ def test_transforms_agree_with_pyproj_both_ways():
     assert np.allclose(back_y, Y, atol=0.01)
 
 
-def test_new_threads_do_not_make_the_transformers_again(monkeypatch):
+def test_new_threads_do_not_make_the_transformers_again(calls):
     """Each Streamlit page runs in a new thread; PROJ's state must not follow it."""
     bng_to_lonlat(X, Y)
     lonlat_to_bng(np.array([-3.94]), np.array([51.62]))
-    made: list = []
-    real = TransformerFromCRS.__call__
-    monkeypatch.setattr(
-        TransformerFromCRS, "__call__", lambda self: made.append(1) or real(self)
-    )
+    made = calls(TransformerFromCRS, "__call__")
     results: list = []
 
     def page() -> None:

@@ -69,13 +69,9 @@ def test_digest_tells_dtype_and_shape_apart():
         ArrayMemo(size=0)
 
 
-def test_contexts_reuse_the_tree_when_only_the_threshold_changes(monkeypatch):
+def test_contexts_reuse_the_tree_when_only_the_threshold_changes(calls):
     """Threshold 10 after 5 reuses the tree, and equals working it out afresh."""
-    made = []
-    real = contexts._located_tree
-    monkeypatch.setattr(
-        contexts, "_located_tree", lambda *a: made.append(1) or real(*a)
-    )
+    made = calls(contexts, "_located_tree")
     centres = np.array([[1500.0, 1500.0], [3500.0, 3000.0]])
     incidents = planted_incidents(3000, centres, 60, seed=4)
     x, y = incidents.geometry.x.to_numpy(), incidents.geometry.y.to_numpy()
@@ -90,13 +86,9 @@ def test_contexts_reuse_the_tree_when_only_the_threshold_changes(monkeypatch):
     assert reused_choices == fresh_choices
 
 
-def test_contexts_work_the_tree_out_again_for_other_incidents(monkeypatch):
+def test_contexts_work_the_tree_out_again_for_other_incidents(calls):
     """Different incidents, or a different minimum size, are never a hit."""
-    made = []
-    real = contexts._located_tree
-    monkeypatch.setattr(
-        contexts, "_located_tree", lambda *a: made.append(1) or real(*a)
-    )
+    made = calls(contexts, "_located_tree")
     incidents = planted_incidents(2000, np.array([[1500.0, 1500.0]]), 60, seed=5)
     x, y = incidents.geometry.x.to_numpy(), incidents.geometry.y.to_numpy()
     find_contexts(x, y, threshold=5, places=None)
@@ -105,16 +97,9 @@ def test_contexts_work_the_tree_out_again_for_other_incidents(monkeypatch):
     assert len(made) == 3
 
 
-def _spy_units(monkeypatch) -> list:
-    made: list = []
-    real = detect._build_units
-    monkeypatch.setattr(detect, "_build_units", lambda *a: made.append(1) or real(*a))
-    return made
-
-
-def test_units_are_reused_when_only_threshold_or_rate_change(monkeypatch):
+def test_units_are_reused_when_only_threshold_or_rate_change(calls):
     """Threshold 7, then FDR 0.1, after 5 reuse the cells, and equal a fresh run."""
-    made = _spy_units(monkeypatch)
+    made = calls(detect, "_build_units")
     centres = np.array([[1500.0, 1500.0], [3500.0, 3000.0]])
     incidents = planted_incidents(3000, centres, 60, seed=4)
     detect_hotspots(incidents, HotspotParams(threshold=5))
@@ -130,9 +115,9 @@ def test_units_are_reused_when_only_threshold_or_rate_change(monkeypatch):
     assert reused.choices == fresh.choices
 
 
-def test_units_are_made_again_for_other_cells_or_incidents(monkeypatch):
+def test_units_are_made_again_for_other_cells_or_incidents(calls):
     """Another cell size, kind of unit, study area or set of incidents is a miss."""
-    made = _spy_units(monkeypatch)
+    made = calls(detect, "_build_units")
     incidents = planted_incidents(2000, np.array([[1500.0, 1500.0]]), 60, seed=5)
     area = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 5000, 5000)], crs=BNG)
     detect_hotspots(incidents, HotspotParams(cell_size=100))
@@ -143,13 +128,9 @@ def test_units_are_made_again_for_other_cells_or_incidents(monkeypatch):
     assert len(made) == 5
 
 
-def test_other_incidents_over_one_area_share_the_cells_and_weights(monkeypatch):
+def test_other_incidents_over_one_area_share_the_cells_and_weights(calls):
     """A theme's incidents over the same area reuse the lattice, and equal afresh."""
-    made = []
-    real = units._cells_and_weights
-    monkeypatch.setattr(
-        units, "_cells_and_weights", lambda g: made.append(1) or real(g)
-    )
+    made = calls(units, "_cells_and_weights")
     centres = np.array([[1500.0, 1500.0], [3500.0, 3000.0]])
     incidents = planted_incidents(3000, centres, 60, seed=8)
     area = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 5000, 5000)], crs=BNG)
@@ -181,9 +162,9 @@ def test_remembered_units_cannot_be_changed_in_place():
         built.counts[0] += 1
 
 
-def test_area_units_with_other_names_are_made_again(monkeypatch):
+def test_area_units_with_other_names_are_made_again(calls):
     """The same polygons under other names are other units: labels must follow."""
-    made = _spy_units(monkeypatch)
+    made = calls(detect, "_build_units")
     incidents = planted_incidents(2000, np.array([[1500.0, 1500.0]]), 60, seed=7)
     boxes = [shapely.box(i * 1000, 0, i * 1000 + 1000, 5000) for i in range(5)]
     english = gpd.GeoDataFrame(
@@ -206,11 +187,9 @@ def _trend_run(incidents, params: HotspotParams):
     return hotspot_trends(incidents, result, params, PANEL)
 
 
-def test_cell_trends_are_reused_for_a_new_threshold_only(monkeypatch):
+def test_cell_trends_are_reused_for_a_new_threshold_only(calls):
     """Threshold 7 after 5 reuses the tests and equals a fresh run; FDR 0.1 does not."""
-    made: list = []
-    real = timeline._tested
-    monkeypatch.setattr(timeline, "_tested", lambda *a: made.append(1) or real(*a))
+    made = calls(timeline, "_tested")
     incidents = timeline_incidents(0)
     _trend_run(incidents, HotspotParams(cell_size=250, threshold=5))
     reused = _trend_run(incidents, HotspotParams(cell_size=250, threshold=7))

@@ -119,13 +119,9 @@ def test_hexagon_lattice_does_not_move_with_the_data():
     )
 
 
-def test_hexagons_are_kept_for_the_same_points_and_size(monkeypatch):
+def test_hexagons_are_kept_for_the_same_points_and_size(calls):
     """The same points and size reuse the lattice; others make a new one."""
-    made = []
-    real = access._hexagon_lattice
-    monkeypatch.setattr(
-        access, "_hexagon_lattice", lambda *a: made.append(1) or real(*a)
-    )
+    made = calls(access, "_hexagon_lattice")
     access._HEXAGONS.clear()
     rng = np.random.default_rng(5)
     points = _incidents(list(map(tuple, rng.uniform(0, 3000, size=(200, 2)))))

@@ -194,15 +194,10 @@ def test_reach_minutes_without_sites_are_unknown():
 
 
 @pytest.fixture
-def counted(monkeypatch) -> list:
+def counted(calls) -> list:
     """Record each time coverage counts incidents afresh (none remembered yet)."""
     coverage._COUNTS.clear()
-    made: list = []
-    real = coverage._counted
-    monkeypatch.setattr(
-        coverage, "_counted", lambda *a, **k: made.append(1) or real(*a, **k)
-    )
-    yield made
+    yield calls(coverage, "_counted")
     coverage._COUNTS.clear()
 
 

@@ -113,15 +113,10 @@ def test_band_counts_only_services_open_then(clusters):
 
 
 @pytest.fixture
-def counted(monkeypatch) -> list:
+def counted(calls) -> list:
     """Record each time the best site's incidents are counted afresh."""
     whatif._ADDED.clear()
-    made: list = []
-    real = whatif._population
-    monkeypatch.setattr(
-        whatif, "_population", lambda *a, **k: made.append(1) or real(*a, **k)
-    )
-    yield made
+    yield calls(whatif, "_population")
     whatif._ADDED.clear()
 
 
